@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Auth.Configuration;
+
+/// <summary>
+/// What a validator sees: the whole configuration, the directory relative file paths resolve
+/// against, and the list every error goes into. Errors name the config path at fault.
+/// </summary>
+public sealed class ConfigValidationContext(IConfiguration root, string baseDirectory)
+{
+    private readonly List<string> _errors = [];
+
+    public IConfiguration Root { get; } = root;
+
+    public string BaseDirectory { get; } = baseDirectory;
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    public void Error(string path, string message) => _errors.Add($"{path}: {message}");
+
+    /// <summary>Resolves a configured file path against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);
+}

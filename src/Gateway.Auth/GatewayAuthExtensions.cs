@@ -1,0 +1,35 @@
+using Gateway.Auth.ApiKeys;
+using Gateway.Auth.Hmac;
+using Gateway.Auth.Mtls;
+using Gateway.Auth.OAuth2;
+using Gateway.Auth.Scopes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gateway.Auth;
+
+public static class GatewayAuthExtensions
+{
+    /// <summary>The four strategies as authentication schemes, plus the shared scope requirement.</summary>
+    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddAuthentication()
+            .AddGatewayApiKey(configuration)
+            .AddGatewayOAuth2(configuration)
+            .AddGatewayMtls(configuration)
+            .AddGatewayHmac(configuration);
+
+        services.AddAuthorization();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
+        return services;
+    }
+
+    /// <summary>The strategy names a route may use in <c>Metadata:Auth</c>, besides <c>None</c>.</summary>
+    public static IReadOnlyList<string> StrategyNames { get; } =
+        [ApiKeyDefaults.AuthenticationScheme, OAuth2Defaults.AuthenticationScheme, MtlsDefaults.AuthenticationScheme, HmacDefaults.AuthenticationScheme];
+}

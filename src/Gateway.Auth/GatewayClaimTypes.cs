@@ -1,0 +1,23 @@
+namespace Gateway.Auth;
+
+/// <summary>
+/// The claim types every strategy puts on the principal it authenticates. The host turns them into
+/// the identity headers the backend receives, so a strategy never writes a header itself.
+/// </summary>
+public static class GatewayClaimTypes
+{
+    /// <summary>The client's name: ApiKey client, HMAC key id, certificate CN, or the OAuth2 client id.</summary>
+    public const string ClientId = "gw:client_id";
+
+    /// <summary>The strategy that authenticated the request: <c>ApiKey</c>, <c>OAuth2</c>, <c>Mtls</c> or <c>Hmac</c>.</summary>
+    public const string AuthMethod = "gw:auth_method";
+
+    /// <summary>One claim per scope the client holds.</summary>
+    public const string Scope = "gw:scope";
+
+    /// <summary>Mtls: the subject CN of the verified client certificate.</summary>
+    public const string CertificateCommonName = "gw:cert_cn";
+
+    /// <summary>Mtls: lowercase hex SHA-256 of the verified client certificate's DER bytes.</summary>
+    public const string CertificateSha256 = "gw:cert_sha256";
+}

@@ -1,0 +1,105 @@
+using Gateway.Auth.Configuration;
+using Gateway.Proxy;
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Validates a whole configuration: routes and clusters under <c>ReverseProxy</c>, then every
+/// strategy's <c>Auth:*</c> section. The same check runs at start, on every reload and in
+/// <c>validate</c>, so what the verb accepts is exactly what the gateway serves.
+/// </summary>
+internal static class GatewayConfigValidator
+{
+    public static IReadOnlyList<string> Validate(IConfiguration configuration, string baseDirectory)
+    {
+        var context = new ConfigValidationContext(configuration, baseDirectory);
+        ValidateProxy(context);
+        AuthConfigValidator.Validate(context);
+        return context.Errors;
+    }
+
+    private static void ValidateProxy(ConfigValidationContext context)
+    {
+        var proxy = context.Root.GetSection("ReverseProxy");
+        var clusters = proxy.GetSection("Clusters");
+        var clusterIds = new HashSet<string>(clusters.GetChildren().Select(c => c.Key), StringComparer.OrdinalIgnoreCase);
+        var routes = proxy.GetSection("Routes").GetChildren().ToList();
+        if (routes.Count == 0)
+        {
+            context.Error("ReverseProxy:Routes", "no routes are configured");
+        }
+
+        foreach (var route in routes)
+        {
+            var path = $"ReverseProxy:Routes:{route.Key}";
+            var clusterId = route["ClusterId"];
+            if (string.IsNullOrWhiteSpace(clusterId))
+            {
+                context.Error($"{path}:ClusterId", "is missing");
+            }
+            else if (!clusterIds.Contains(clusterId))
+            {
+                context.Error($"{path}:ClusterId", $"cluster '{clusterId}' is not defined under ReverseProxy:Clusters");
+            }
+
+            var matchPath = route["Match:Path"];
+            if (string.IsNullOrWhiteSpace(matchPath) && !route.GetSection("Match:Hosts").GetChildren().Any())
+            {
+                context.Error($"{path}:Match", "needs a Path or Hosts");
+            }
+            else if (!string.IsNullOrWhiteSpace(matchPath))
+            {
+                try
+                {
+                    RoutePatternFactory.Parse(matchPath);
+                }
+                catch (RoutePatternException ex)
+                {
+                    context.Error($"{path}:Match:Path", $"'{matchPath}' is not a valid route pattern: {ex.Message}");
+                }
+            }
+
+            if (route["AuthorizationPolicy"] is not null)
+            {
+                context.Error($"{path}:AuthorizationPolicy", "is set by the gateway from Metadata:Auth; remove it");
+            }
+
+            RouteAuth.Parse(ReadMetadata(route), out var error);
+            if (error is not null)
+            {
+                context.Error(path, error);
+            }
+        }
+
+        foreach (var cluster in clusters.GetChildren())
+        {
+            var destinations = cluster.GetSection("Destinations").GetChildren().ToList();
+            if (destinations.Count == 0)
+            {
+                context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations", "no destinations are configured");
+            }
+            foreach (var destination in destinations)
+            {
+                var address = destination["Address"];
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", $"'{address}' is not an absolute http(s) URL");
+                }
+            }
+        }
+    }
+
+    internal static Dictionary<string, string> ReadMetadata(IConfigurationSection route)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in route.GetSection("Metadata").GetChildren())
+        {
+            if (entry.Value is not null)
+            {
+                metadata[entry.Key] = entry.Value;
+            }
+        }
+        return metadata;
+    }
+}

@@ -1,0 +1,131 @@
+using Gateway.Auth;
+using Gateway.Auth.Problems;
+using Gateway.Configuration;
+using Gateway.Hosting;
+using Gateway.Proxy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace Gateway;
+
+/// <summary>Builds the gateway: configuration with last-good reloads, Kestrel, the strategies, YARP.</summary>
+public static class GatewayApp
+{
+    /// <summary>
+    /// Creates the builder with the gateway's configuration sources in place and validated.
+    /// Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? configPath = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
+        var baseDirectory = Path.GetDirectoryName(configFile)!;
+        var guard = new ConfigReloadGuard(baseDirectory);
+        UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
+        builder.Services.AddSingleton(guard);
+        builder.Services.AddSingleton(new GatewayPaths(configFile, baseDirectory));
+
+        if (builder.Environment.IsDevelopment())
+        {
+            DevelopmentSetup.Prepare(builder, baseDirectory);
+        }
+
+        var errors = GatewayConfigValidator.Validate(builder.Configuration, baseDirectory);
+        if (errors.Count > 0)
+        {
+            throw new GatewayConfigException(errors);
+        }
+        return builder;
+    }
+
+    public static WebApplication Build(string[] args, string? configPath = null)
+    {
+        var builder = CreateBuilder(args, configPath);
+        var paths = (GatewayPaths)builder.Services.Single(s => s.ServiceType == typeof(GatewayPaths)).ImplementationInstance!;
+
+        builder.AddGatewaySerilog();
+        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
+
+        builder.Services.AddGatewayAuth(builder.Configuration);
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<RouteAuthConfigFilter>()
+            .AddTransforms<IdentityTransformProvider>();
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
+        guard.Attach((IConfigurationRoot)app.Configuration);
+        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+
+        app.UseGatewayRequestLogging();
+        app.UseExceptionHandler(errorApp => errorApp.Run(context =>
+            ProblemResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "the gateway could not handle this request")));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => ProxyErrorProblems.WriteOnErrorAsync(context, () => next()));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        app.MapFallback(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matches this request")).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>
+    /// Replaces the stock JSON sources: the gateway's file (or <c>--config FILE</c>) and, without
+    /// <c>--config</c>, its environment overlay, both keeping their last good snapshot on a bad
+    /// reload; then the secrets directory (key-per-file) beneath environment variables.
+    /// </summary>
+    private static void UseValidatedSources(WebApplicationBuilder builder, string configFile, bool explicitConfig, ConfigReloadGuard guard)
+    {
+        var sources = builder.Configuration.Sources;
+        var envFile = $"appsettings.{builder.Environment.EnvironmentName}.json";
+        var replaced = new List<IConfigurationSource>();
+        var insertAt = -1;
+        for (var i = sources.Count - 1; i >= 0; i--)
+        {
+            if (sources[i] is JsonConfigurationSource json && (json.Path == ConfigFileLocator.FileName || json.Path == envFile))
+            {
+                sources.RemoveAt(i);
+                insertAt = i;
+            }
+        }
+        if (insertAt < 0)
+        {
+            insertAt = 0;
+        }
+
+        replaced.Add(new ValidatedJsonConfigurationSource(configFile, optional: false, guard));
+        if (!explicitConfig)
+        {
+            replaced.Add(new ValidatedJsonConfigurationSource(Path.Combine(Path.GetDirectoryName(configFile)!, envFile), optional: true, guard));
+        }
+        var secretsDirectory = Environment.GetEnvironmentVariable("GATEWAY_SECRETS_DIR") ?? "/run/secrets";
+        if (Directory.Exists(secretsDirectory))
+        {
+            replaced.Add(new Microsoft.Extensions.Configuration.KeyPerFile.KeyPerFileConfigurationSource
+            {
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(secretsDirectory),
+                Optional = true,
+                ReloadOnChange = true,
+            });
+        }
+        foreach (var source in replaced)
+        {
+            sources.Insert(insertAt++, source);
+        }
+    }
+}
+
+/// <summary>Where the config file is, and the directory relative paths in it resolve against.</summary>
+public sealed record GatewayPaths(string ConfigFile, string BaseDirectory);

@@ -1,0 +1,48 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Gateway.Hosting;
+
+internal static class KestrelSetup
+{
+    /// <summary>
+    /// HTTPS endpoints ask every client for a certificate in the handshake (HTTP/2 cannot renegotiate)
+    /// but do not require one, and accept any: the Mtls handler judges the chain per route, so
+    /// ApiKey, OAuth2 and Hmac routes work without a certificate. An endpoint's own
+    /// <c>ClientCertificateMode</c> in the <c>Kestrel</c> section still wins.
+    /// </summary>
+    public static void Configure(WebApplicationBuilder builder, X509Certificate2? developmentCertificate)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+                if (developmentCertificate is not null)
+                {
+                    https.ServerCertificate = developmentCertificate;
+                }
+            });
+        });
+    }
+
+    /// <summary>True when some HTTPS endpoint, or the default, names its own certificate.</summary>
+    public static bool HasConfiguredCertificate(IConfiguration configuration)
+    {
+        var kestrel = configuration.GetSection("Kestrel");
+        if (kestrel.GetSection("Certificates:Default").Exists())
+        {
+            return true;
+        }
+        foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
+        {
+            if (endpoint.GetSection("Certificate").Exists() && (endpoint["Certificate:Path"] is not null || endpoint["Certificate:Subject"] is not null))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

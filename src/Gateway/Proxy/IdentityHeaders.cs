@@ -1,0 +1,34 @@
+namespace Gateway.Proxy;
+
+/// <summary>The headers only the gateway may set, and the rule for recognising client-sent copies.</summary>
+internal static class IdentityHeaders
+{
+    public const string ClientId = "X-Client-Id";
+    public const string AuthMethod = "X-Auth-Method";
+    public const string ClientScopes = "X-Client-Scopes";
+    public const string ClientCN = "X-Client-CN";
+    public const string ClientVerify = "X-Client-Verify";
+    public const string ClientCertSha256 = "X-Client-Cert-Sha256";
+    public const string ClientCert = "Client-Cert";
+
+    /// <summary>True for any header a client must never supply: <c>X-Client-*</c>, <c>X-Auth-*</c> and the client-certificate headers, in any letter case.</summary>
+    public static bool IsReserved(string name) =>
+        name.StartsWith("X-Client-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Auth-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Client-Cert", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Client-Cert-Chain", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Forwarded-Client-Cert", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Header values built from claims must be printable ASCII: no CR, LF or other control bytes.</summary>
+    public static bool IsSafeValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

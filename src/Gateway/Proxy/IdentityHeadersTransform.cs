@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using System.Text;
+using Gateway.Auth;
+using Gateway.Auth.ApiKeys;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Runs on every route after YARP has copied the client's headers: removes every identity header the
+/// client sent (any case, any number of copies) and the route's credentials, then sets the identity
+/// the gateway verified. Strategies only put claims on the principal; this is the one place that
+/// turns claims into headers.
+/// </summary>
+internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<ApiKeyOptions> apiKeyOptions) : RequestTransform
+{
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.ProxyRequest;
+        RemoveReserved(request.Headers);
+        if (request.Content is not null)
+        {
+            RemoveReserved(request.Content.Headers);
+        }
+        RemoveCredentials(request);
+
+        if (!auth.IsPublic)
+        {
+            AddIdentity(context, context.HttpContext.User);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private void RemoveCredentials(HttpRequestMessage request)
+    {
+        switch (auth.Strategy)
+        {
+            case ApiKeyDefaults.AuthenticationScheme:
+                request.Headers.Remove(apiKeyOptions.Get(ApiKeyDefaults.AuthenticationScheme).Header);
+                break;
+            case Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme when !auth.ForwardCredentials:
+                request.Headers.Authorization = null;
+                break;
+        }
+    }
+
+    private static void AddIdentity(RequestTransformContext context, ClaimsPrincipal user)
+    {
+        StringBuilder? scopes = null;
+        string? certificateCn = null;
+        foreach (var claim in user.Claims)
+        {
+            switch (claim.Type)
+            {
+                case GatewayClaimTypes.ClientId:
+                    Add(context, IdentityHeaders.ClientId, claim.Value);
+                    break;
+                case GatewayClaimTypes.AuthMethod:
+                    Add(context, IdentityHeaders.AuthMethod, claim.Value);
+                    break;
+                case GatewayClaimTypes.Scope:
+                    scopes = scopes is null ? new StringBuilder(claim.Value) : scopes.Append(' ').Append(claim.Value);
+                    break;
+                case GatewayClaimTypes.CertificateCommonName:
+                    certificateCn = claim.Value;
+                    Add(context, IdentityHeaders.ClientCN, claim.Value);
+                    break;
+                case GatewayClaimTypes.CertificateSha256:
+                    Add(context, IdentityHeaders.ClientCertSha256, claim.Value);
+                    break;
+            }
+        }
+        Add(context, IdentityHeaders.ClientScopes, scopes?.ToString() ?? string.Empty);
+        if (certificateCn is not null)
+        {
+            Add(context, IdentityHeaders.ClientVerify, "SUCCESS");
+        }
+    }
+
+    private static void Add(RequestTransformContext context, string name, string value)
+    {
+        // Strategies refuse unsafe values already; this keeps a bad claim from ever becoming a header.
+        if (IdentityHeaders.IsSafeValue(value))
+        {
+            context.ProxyRequest.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static void RemoveReserved(System.Net.Http.Headers.HttpHeaders headers)
+    {
+        List<string>? reserved = null;
+        foreach (var header in headers.NonValidated)
+        {
+            if (IdentityHeaders.IsReserved(header.Key))
+            {
+                (reserved ??= []).Add(header.Key);
+            }
+        }
+        if (reserved is not null)
+        {
+            foreach (var name in reserved)
+            {
+                headers.Remove(name);
+            }
+        }
+    }
+}

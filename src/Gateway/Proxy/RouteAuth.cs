@@ -1,0 +1,114 @@
+using Gateway.Auth;
+using Gateway.Auth.Scopes;
+
+namespace Gateway.Proxy;
+
+/// <summary>What a route's <c>Metadata</c> says about authentication, parsed once per config load.</summary>
+public sealed record RouteAuth
+{
+    public const string None = "None";
+    public const string AuthKey = "Auth";
+    public const string ScopesKey = "Scopes";
+    public const string ForwardCredentialsKey = "ForwardCredentials";
+    public const string ForwardCertificateKey = "ForwardCertificate";
+    public const string CertificateBoundKey = "CertificateBound";
+
+    /// <summary>The strategy, spelled canonically (<c>ApiKey</c>, <c>OAuth2</c>, <c>Mtls</c>, <c>Hmac</c> or <c>None</c>).</summary>
+    public required string Strategy { get; init; }
+
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>OAuth2: forward <c>Authorization</c> to the backend.</summary>
+    public bool ForwardCredentials { get; init; }
+
+    /// <summary>Mtls: forward the RFC 9440 <c>Client-Cert</c> header.</summary>
+    public bool ForwardCertificate { get; init; }
+
+    /// <summary>OAuth2: the token must be bound to the presented client certificate (RFC 8705).</summary>
+    public bool CertificateBound { get; init; }
+
+    public bool IsPublic => Strategy == None;
+
+    /// <summary>Parses route metadata; on failure <paramref name="error"/> names the field and the problem.</summary>
+    public static RouteAuth? Parse(IReadOnlyDictionary<string, string>? metadata, out string? error)
+    {
+        error = null;
+        string? auth = null;
+        metadata?.TryGetValue(AuthKey, out auth);
+        if (string.IsNullOrWhiteSpace(auth))
+        {
+            error = $"Metadata:{AuthKey} is missing: set one of {string.Join(", ", GatewayAuthExtensions.StrategyNames)}, or {None} for a public route";
+            return null;
+        }
+        var strategy = Canonical(auth.Trim());
+        if (strategy is null)
+        {
+            error = $"Metadata:{AuthKey} '{auth}' is not a strategy: use one of {string.Join(", ", GatewayAuthExtensions.StrategyNames)}, or {None}";
+            return null;
+        }
+
+        string? scopeText = null;
+        metadata?.TryGetValue(ScopesKey, out scopeText);
+        var scopes = ScopeRequirement.Parse(scopeText);
+        foreach (var scope in scopes)
+        {
+            if (!ScopeListValidator.IsValidScope(scope))
+            {
+                error = $"Metadata:{ScopesKey} contains an invalid scope";
+                return null;
+            }
+        }
+        if (strategy == None && scopes.Length > 0)
+        {
+            error = $"Metadata:{ScopesKey} is set on a public route ({AuthKey}: {None}); a public route cannot require scopes";
+            return null;
+        }
+
+        if (!TryFlag(metadata, ForwardCredentialsKey, out var forwardCredentials, ref error)
+            || !TryFlag(metadata, ForwardCertificateKey, out var forwardCertificate, ref error)
+            || !TryFlag(metadata, CertificateBoundKey, out var certificateBound, ref error))
+        {
+            return null;
+        }
+
+        return new RouteAuth
+        {
+            Strategy = strategy,
+            Scopes = scopes,
+            ForwardCredentials = forwardCredentials,
+            ForwardCertificate = forwardCertificate,
+            CertificateBound = certificateBound,
+        };
+    }
+
+    private static string? Canonical(string auth)
+    {
+        if (auth.Equals(None, StringComparison.OrdinalIgnoreCase))
+        {
+            return None;
+        }
+        foreach (var name in GatewayAuthExtensions.StrategyNames)
+        {
+            if (name.Equals(auth, StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static bool TryFlag(IReadOnlyDictionary<string, string>? metadata, string key, out bool value, ref string? error)
+    {
+        value = false;
+        if (metadata is null || !metadata.TryGetValue(key, out var text) || text is null)
+        {
+            return true;
+        }
+        if (bool.TryParse(text, out value))
+        {
+            return true;
+        }
+        error = $"Metadata:{key} must be \"true\" or \"false\"";
+        return false;
+    }
+}
