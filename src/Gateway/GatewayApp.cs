@@ -1,4 +1,6 @@
 using Gateway.Auth;
+using Gateway.Auth.Configuration;
+using Gateway.Auth.OAuth2.TokenService;
 using Gateway.Auth.Problems;
 using Gateway.Configuration;
 using Gateway.Hosting;
@@ -47,6 +49,7 @@ public static class GatewayApp
         builder.AddGatewaySerilog();
         KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
 
+        builder.Services.AddSingleton(new ConfigBaseDirectory(paths.BaseDirectory));
         builder.Services.AddGatewayAuth(builder.Configuration);
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
@@ -70,6 +73,7 @@ public static class GatewayApp
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapGatewayTokenService();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use((context, next) => ProxyErrorProblems.WriteOnErrorAsync(context, () => next()));

@@ -13,6 +13,7 @@ internal static class DevelopmentSetup
     /// <summary>Runs before validation, so files the demo config names (made on first start) exist when it is checked.</summary>
     public static void Prepare(WebApplicationBuilder builder, string baseDirectory)
     {
+        Gateway.Auth.OAuth2.TokenService.TokenSigningKeyFile.CreateIfMissing(builder.Configuration, baseDirectory);
         var echoUrl = builder.Configuration["Demo:EchoBackend"];
         if (!string.IsNullOrEmpty(echoUrl))
         {

@@ -14,7 +14,13 @@ internal static class RoutePolicy
     private const string Prefix = "gw|";
 
     public static string NameFor(RouteAuth auth) =>
-        auth.IsPublic ? Anonymous : $"{Prefix}{auth.Strategy}|{string.Join(' ', auth.Scopes)}";
+        auth.IsPublic ? Anonymous : $"{Prefix}{SchemeFor(auth)}|{string.Join(' ', auth.Scopes)}";
+
+    /// <summary>The authentication scheme: the strategy's, except certificate-bound OAuth2 routes (RFC 8705), which have their own.</summary>
+    private static string SchemeFor(RouteAuth auth) =>
+        auth.CertificateBound && auth.Strategy == Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme
+            ? Gateway.Auth.OAuth2.OAuth2Defaults.CertificateBoundScheme
+            : auth.Strategy;
 
     public static bool TryParse(string name, [NotNullWhen(true)] out string? scheme, out string[] scopes)
     {

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Gateway.Auth.Scopes;
+
+namespace Gateway.Auth.OAuth2;
+
+/// <summary>
+/// Turns the claims of a validated token (kept as issued: <c>client_id</c>, <c>azp</c>, <c>sub</c>,
+/// <c>scope</c>, <c>scp</c>) into the gateway's claims. Values that could not become a header
+/// cleanly (control characters, non-ASCII, quotes in a scope) refuse the token.
+/// </summary>
+internal static class OAuth2Claims
+{
+    /// <summary>Adds the gateway claims to <paramref name="identity"/>; returns why the token is refused, or null.</summary>
+    public static string? AddGatewayClaims(ClaimsIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var clientId = First(identity, "client_id") ?? First(identity, "azp") ?? First(identity, "sub");
+        if (clientId is null)
+        {
+            return "the token names no client (client_id, azp or sub)";
+        }
+        if (!IsPrintableAscii(clientId))
+        {
+            return "the token's client id contains characters that cannot be forwarded";
+        }
+
+        var scopes = new List<string>();
+        foreach (var claim in identity.Claims)
+        {
+            if (claim.Type is not ("scope" or "scp"))
+            {
+                continue;
+            }
+            // "scope" is space-separated (RFC 8693 / 9068); "scp" is an array (one claim per element) or a string.
+            foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!ScopeListValidator.IsValidScope(scope))
+                {
+                    return $"the token's {claim.Type} claim contains an invalid scope";
+                }
+                if (!scopes.Contains(scope, StringComparer.Ordinal))
+                {
+                    scopes.Add(scope);
+                }
+            }
+        }
+
+        identity.AddClaim(new Claim(GatewayClaimTypes.ClientId, clientId));
+        identity.AddClaim(new Claim(GatewayClaimTypes.AuthMethod, OAuth2Defaults.AuthenticationScheme));
+        foreach (var scope in scopes)
+        {
+            identity.AddClaim(new Claim(GatewayClaimTypes.Scope, scope));
+        }
+        return null;
+    }
+
+    private static string? First(ClaimsIdentity identity, string type)
+    {
+        var value = identity.FindFirst(type)?.Value;
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static bool IsPrintableAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

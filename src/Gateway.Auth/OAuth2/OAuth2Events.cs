@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Gateway.Auth.OAuth2;
+
+/// <summary>
+/// The gateway's part of JwtBearer: reads the bearer token strictly (one <c>Authorization</c>
+/// header, a size cap), then on a validated token adds the gateway claims and, on certificate-bound
+/// routes, checks the RFC 8705 binding.
+/// </summary>
+internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : JwtBearerEvents
+{
+    private const string BearerPrefix = "Bearer";
+
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        var values = context.Request.Headers.Authorization;
+        if (values.Count == 0)
+        {
+            context.NoResult();
+            return Task.CompletedTask;
+        }
+        var failure = ReadToken(values, out var token);
+        if (failure is not null)
+        {
+            context.Fail(new GatewayAuthenticationException(failure));
+        }
+        else
+        {
+            context.Token = token;
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task TokenValidated(TokenValidatedContext context)
+    {
+        if (context.Principal?.Identity is not ClaimsIdentity identity)
+        {
+            context.Fail(new GatewayAuthenticationException("the token is invalid"));
+            return Task.CompletedTask;
+        }
+        if (options.CurrentValue.RequireNotBefore && context.SecurityToken is JsonWebToken { ValidFrom: var notBefore } && notBefore == DateTime.MinValue)
+        {
+            context.Fail(new GatewayAuthenticationException("the token has no nbf"));
+            return Task.CompletedTask;
+        }
+        var failure = OAuth2Claims.AddGatewayClaims(identity);
+        if (failure is null && context.Scheme.Name == OAuth2Defaults.CertificateBoundScheme)
+        {
+            failure = CertificateBinding.Check(identity, context.HttpContext.Connection.ClientCertificate);
+        }
+        if (failure is not null)
+        {
+            context.Fail(new GatewayAuthenticationException(failure));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Returns why the header carries no usable bearer token, or null with the token.</summary>
+    internal static string? ReadToken(Microsoft.Extensions.Primitives.StringValues values, out string? token)
+    {
+        token = null;
+        if (values.Count > 1)
+        {
+            return "more than one Authorization header";
+        }
+        var value = values[0] ?? string.Empty;
+        if (value.Length > OAuth2Defaults.MaxTokenLength + BearerPrefix.Length + 8)
+        {
+            return "the bearer token is too large";
+        }
+        var span = value.AsSpan().Trim();
+        if (!span.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            || (span.Length > BearerPrefix.Length && span[BearerPrefix.Length] != ' '))
+        {
+            return "expected an Authorization: Bearer token";
+        }
+        var rest = span[BearerPrefix.Length..].Trim();
+        if (rest.IsEmpty)
+        {
+            return "empty bearer token";
+        }
+        if (rest.Length > OAuth2Defaults.MaxTokenLength)
+        {
+            return "the bearer token is too large";
+        }
+        token = rest.ToString();
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+using Gateway.Auth.OAuth2.TokenService;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Auth.OAuth2;
+
+/// <summary>
+/// Builds JwtBearer's options for both OAuth2 schemes from <c>Auth:OAuth2</c> and, when it is on,
+/// the built-in token service (whose issuer, audience and public key are trusted as well). Runs
+/// again after every config reload.
+/// </summary>
+internal sealed class OAuth2JwtBearerSetup(
+    IOptionsMonitor<OAuth2Options> oauth2, IOptionsMonitor<TokenServiceOptions> tokenService, TokenSigningKeyProvider serviceKeys, JwksKeyManager keys)
+    : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(JwtBearerOptions options)
+    {
+    }
+
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (name is not (OAuth2Defaults.AuthenticationScheme or OAuth2Defaults.CertificateBoundScheme))
+        {
+            return;
+        }
+        var external = oauth2.CurrentValue;
+        var service = tokenService.CurrentValue;
+
+        var issuers = new List<string>();
+        var audiences = new List<string>(external.Audiences);
+        if (!string.IsNullOrEmpty(external.Issuer))
+        {
+            issuers.Add(external.Issuer);
+        }
+        RsaSecurityKey? serviceKey = null;
+        if (service.Enabled)
+        {
+            serviceKey = serviceKeys.Get(service).PublicKey;
+            issuers.Add(service.Issuer);
+            audiences.Add(service.Audience);
+        }
+
+        options.MapInboundClaims = false;
+        options.IncludeErrorDetails = false;
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.ConfigurationManager = keys;
+        options.EventsType = typeof(OAuth2Events);
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuers = issuers,
+            ValidateAudience = true,
+            ValidAudiences = audiences,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = external.ClockSkew,
+            RequireSignedTokens = true,
+            ValidAlgorithms = [.. external.EffectiveAlgorithms],
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKeys = serviceKey is null ? null : [serviceKey],
+            // The token service's key signs only the token service's tokens.
+            IssuerSigningKeyValidator = (key, token, _) =>
+                serviceKey is null || key?.KeyId != serviceKey.KeyId || (token as JsonWebToken)?.Issuer == service.Issuer,
+            NameClaimType = "client_id",
+            RoleClaimType = "roles",
+        };
+    }
+}
