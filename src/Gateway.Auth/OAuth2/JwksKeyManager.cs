@@ -29,8 +29,8 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
     private OpenIdConnectConfiguration _current = NoKeys;
     private Uri? _currentSource;
     private Task? _inFlight;
-    private long _lastFetchStarted;
-    private bool _fetchedOnce;
+    private long _lastOnDemandFetch;
+    private bool _fetchedOnDemand;
     private int _fetchCount;
 
     public JwksKeyManager(IOptionsMonitor<OAuth2Options> options, ILogger<JwksKeyManager> logger, TimeProvider? time = null)
@@ -62,8 +62,9 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
     }
 
     /// <summary>
-    /// Starts a fetch unless one is running (then joins it). Without <paramref name="force"/>, does
-    /// nothing within the cooldown of the last fetch.
+    /// Starts a fetch unless one is running (then joins it). Without <paramref name="force"/> (a
+    /// token asked), does nothing within the cooldown of the last fetch a token asked for; scheduled
+    /// fetches do not count, so a key rotated in just after one is still picked up at once.
     /// </summary>
     public Task RefreshAsync(bool force)
     {
@@ -78,13 +79,16 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
             {
                 return _inFlight;
             }
-            var now = _time.GetTimestamp();
-            if (!force && _fetchedOnce && _time.GetElapsedTime(_lastFetchStarted, now) < options.RefreshCooldown)
+            if (!force)
             {
-                return Task.CompletedTask;
+                var now = _time.GetTimestamp();
+                if (_fetchedOnDemand && _time.GetElapsedTime(_lastOnDemandFetch, now) < options.RefreshCooldown)
+                {
+                    return Task.CompletedTask;
+                }
+                _fetchedOnDemand = true;
+                _lastOnDemandFetch = now;
             }
-            _fetchedOnce = true;
-            _lastFetchStarted = now;
             _inFlight = Task.Run(() => FetchAsync(options));
             return _inFlight;
         }

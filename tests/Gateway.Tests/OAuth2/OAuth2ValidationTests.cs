@@ -1,0 +1,341 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.OAuth2;
+
+/// <summary>Tokens from a real JWKS provider against Auth: OAuth2 routes: what passes, what the backend sees, and every way a token is refused.</summary>
+public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClassFixture<OAuth2GatewayFixture>
+{
+    private readonly RecordingBackend _backend = fixture.Backend;
+    private readonly HttpClient _client = fixture.Gateway.CreateClient();
+
+    [Fact]
+    public async Task KeysAreFetchedAtStart_NotOnTheFirstRequest()
+    {
+        // The fixture has started the gateway; whatever else ran, the first fetch happened during start.
+        Assert.True(fixture.Idp.JwksFetches >= 1, "the JWKS was not fetched at start");
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task TokenWithScope_IsForwarded_WithIdentity_AndWithoutAuthorization()
+    {
+        var token = TestIdentityProvider.Token(fixture.Key, TestIdentityProvider.Claims("read:reports write:reports"));
+        var before = _backend.Count;
+
+        using var response = await SendAsync("/api/reports/q3?year=2026", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, _backend.Count);
+        var seen = _backend.Last;
+        Assert.Equal("/api/reports/q3?year=2026", seen.Target);
+        Assert.Equal(TestIdentityProvider.ClientId, seen.Header("X-Client-Id"));
+        Assert.Equal("OAuth2", seen.Header("X-Auth-Method"));
+        Assert.Equal("read:reports write:reports", seen.Header("X-Client-Scopes"));
+        Assert.False(seen.HasHeader("Authorization"));
+        Assert.DoesNotContain(seen.Headers, h => h.Value.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ForwardCredentialsRoute_ForwardsTheAuthorizationHeader()
+    {
+        var token = TestIdentityProvider.Token(fixture.Key);
+
+        using var response = await SendAsync("/api/forwarding/x", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"Bearer {token}", _backend.Last.Header("Authorization"));
+        Assert.Equal(TestIdentityProvider.ClientId, _backend.Last.Header("X-Client-Id"));
+    }
+
+    [Fact]
+    public async Task SecondConfiguredAudience_IsAccepted()
+    {
+        var claims = TestIdentityProvider.Claims();
+        claims["aud"] = new JsonArray("https://unrelated.test", "https://other-api.test");
+
+        using var response = await SendAsync("/api/reports/a", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("azp", "azp-client")]
+    [InlineData("sub", "subject-client")]
+    public async Task ClientId_FallsBackToAzp_ThenSub(string claim, string expected)
+    {
+        var claims = TestIdentityProvider.Claims();
+        claims.Remove("client_id");
+        claims["sub"] = "subject-client";
+        if (claim == "azp")
+        {
+            claims["azp"] = "azp-client";
+        }
+
+        using var response = await SendAsync("/api/reports/a", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, _backend.Last.Header("X-Client-Id"));
+    }
+
+    [Fact]
+    public async Task ScpArray_GivesTheScopes()
+    {
+        var claims = TestIdentityProvider.Claims(scope: null);
+        claims["scp"] = new JsonArray("read:reports", "export:reports");
+
+        using var response = await SendAsync("/api/reports/a", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("read:reports export:reports", _backend.Last.Header("X-Client-Scopes"));
+    }
+
+    [Fact]
+    public async Task ScpString_GivesTheScopes()
+    {
+        var claims = TestIdentityProvider.Claims(scope: null);
+        claims["scp"] = "read:reports";
+
+        using var response = await SendAsync("/api/reports/a", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("read:reports", _backend.Last.Header("X-Client-Scopes"));
+    }
+
+    [Fact]
+    public async Task MissingScope_Is403_InsufficientScope_AndNotForwarded()
+    {
+        var token = TestIdentityProvider.Token(fixture.Key, TestIdentityProvider.Claims("write:reports"));
+        var before = _backend.Count;
+
+        using var response = await SendAsync("/api/reports/a", token);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("read:reports", detail, StringComparison.Ordinal);
+        Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"read:reports\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
+    public async Task NoAuthorization_Is401_WithBareBearerChallenge()
+    {
+        var before = _backend.Count;
+
+        using var response = await _client.GetAsync("/api/reports/a");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("missing bearer token", detail);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(before, _backend.Count);
+    }
+
+    public static TheoryData<string, string> RefusedTokens()
+    {
+        // Built in the test (not here) where the key is known; these names select the case.
+        return new TheoryData<string, string>
+        {
+            { "expired", "the token has expired" },
+            { "not-yet-valid", "the token is not valid yet" },
+            { "no-exp", "the token has no expiry (exp)" },
+            { "wrong-issuer", "the token's issuer is not accepted" },
+            { "wrong-audience", "the token's audience is not accepted" },
+            { "no-audience", "the token's audience is not accepted" },
+            { "alg-none", "the token's signing algorithm is not allowed" },
+            { "hs256-with-public-key", "the token's signing algorithm is not allowed" },
+            { "rs384-not-allowed", "the token's signing algorithm is not allowed" },
+            { "tampered-payload", "the token's signature is invalid" },
+            { "wrong-key-same-kid", "the token's signature is invalid" },
+            { "unknown-key-and-kid", "" },
+            { "no-kid-wrong-key", "" },
+            { "garbage", "the token is malformed" },
+            { "three-garbage-segments", "the token is malformed" },
+            { "empty-bearer", "empty bearer token" },
+            { "huge", "the bearer token is too large" },
+            { "basic-scheme", "expected an Authorization: Bearer token" },
+            { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
+            { "newline-in-scope", "the token's scope claim contains an invalid scope" },
+            { "no-client", "the token names no client (client_id, azp or sub)" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedTokens))]
+    public async Task RefusedToken_Is401_InvalidToken_NeverForwarded(string name, string expectedDetail)
+    {
+        var authorization = Build(name);
+        var before = _backend.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/a");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+
+        using var response = await _client.SendAsync(request);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        if (expectedDetail.Length > 0)
+        {
+            Assert.Equal(expectedDetail, detail);
+        }
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.StartsWith("Bearer error=\"invalid_token\", error_description=\"", challenge, StringComparison.Ordinal);
+        Assert.Contains(detail, challenge, StringComparison.Ordinal);
+        var token = authorization.Length > 7 ? authorization[7..] : authorization;
+        if (token.Length > 10)
+        {
+            Assert.DoesNotContain(token, detail, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[0], challenge, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
+    public async Task TwoAuthorizationHeaders_Are401()
+    {
+        var token = TestIdentityProvider.Token(fixture.Key);
+        var before = _backend.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/a");
+        request.Headers.TryAddWithoutValidation("Authorization", [$"Bearer {token}", $"Bearer {token}"]);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Theory]
+    [InlineData("jku")]
+    [InlineData("x5u")]
+    public async Task KeyUrlHeaders_AreNeverFollowed(string headerName)
+    {
+        using var listener = new ConnectionCountingListener();
+        var attacker = TestSigningKey.Create("attacker-kid");
+        var before = _backend.Count;
+
+        // Signed by a key only the listener "publishes": rejected, and no request goes to the listener.
+        var hostile = TestIdentityProvider.Token(attacker, header: new Dictionary<string, object> { [headerName] = listener.Url.AbsoluteUri });
+        using (var response = await SendAsync("/api/reports/a", hostile))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        // Signed by the real key but naming the listener: validated against the configured keys only.
+        var honest = TestIdentityProvider.Token(fixture.Key, header: new Dictionary<string, object> { [headerName] = listener.Url.AbsoluteUri });
+        using (var response = await SendAsync("/api/reports/a", honest))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Task.Delay(300); // give a (wrong) background fetch the chance to connect
+        Assert.Equal(0, listener.Connections);
+        Assert.Equal(before + 1, _backend.Count);
+    }
+
+    [Fact]
+    public async Task EmbeddedJwkAndX5cHeaders_AreNotTrusted()
+    {
+        var attacker = TestSigningKey.Create("k1");
+        var jwk = JsonNode.Parse(attacker.PublicJwkJson())!.AsObject().ToDictionary(p => p.Key, p => (object)p.Value!.GetValue<string>());
+        using var certificate = new CertificateRequest("CN=attacker", attacker.Rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var before = _backend.Count;
+
+        var withJwk = TestIdentityProvider.Token(attacker, header: new Dictionary<string, object> { ["jwk"] = jwk });
+        var withX5c = TestIdentityProvider.Token(attacker, header: new Dictionary<string, object> { ["x5c"] = new[] { Convert.ToBase64String(certificate.RawData) } });
+
+        foreach (var token in new[] { withJwk, withX5c })
+        {
+            using var response = await SendAsync("/api/reports/a", token);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(before, _backend.Count);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return _client.SendAsync(request);
+    }
+
+    private string Build(string name)
+    {
+        var key = fixture.Key;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        JsonObject Claims(Action<JsonObject> change)
+        {
+            var claims = TestIdentityProvider.Claims();
+            change(claims);
+            return claims;
+        }
+        string Bearer(string token) => "Bearer " + token;
+        string Signed(JsonObject claims) => Bearer(TestIdentityProvider.Token(key, claims));
+
+        switch (name)
+        {
+            case "expired":
+                return Signed(Claims(c => { c["exp"] = now - 3600; c["nbf"] = now - 7200; c["iat"] = now - 7200; }));
+            case "not-yet-valid":
+                return Signed(Claims(c => { c["nbf"] = now + 3600; c["exp"] = now + 7200; }));
+            case "no-exp":
+                return Signed(Claims(c => c.Remove("exp")));
+            case "wrong-issuer":
+                return Signed(Claims(c => c["iss"] = "https://evil.test"));
+            case "wrong-audience":
+                return Signed(Claims(c => c["aud"] = "https://someone-else.test"));
+            case "no-audience":
+                return Signed(Claims(c => c.Remove("aud")));
+            case "alg-none":
+                return Bearer(TestIdentityProvider.RawToken(new JsonObject { ["alg"] = "none", ["typ"] = "JWT", ["kid"] = key.Kid }, TestIdentityProvider.Claims()));
+            case "hs256-with-public-key":
+            {
+                // The classic confusion attack: HMAC keyed with the bytes of the published RSA public key.
+                var secret = Encoding.ASCII.GetBytes(key.PublicKeyPem());
+                return Bearer(TestIdentityProvider.RawToken(
+                    new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = key.Kid },
+                    TestIdentityProvider.Claims(),
+                    input => HMACSHA256.HashData(secret, input)));
+            }
+            case "rs384-not-allowed":
+                return Bearer(TestIdentityProvider.Token(key, TestIdentityProvider.Claims(), algorithm: Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha384));
+            case "tampered-payload":
+            {
+                var parts = TestIdentityProvider.Token(key).Split('.');
+                var payload = TestIdentityProvider.Claims("read:reports admin");
+                return Bearer($"{parts[0]}.{TestIdentityProvider.B64Json(payload)}.{parts[2]}");
+            }
+            case "wrong-key-same-kid":
+                return Bearer(TestIdentityProvider.Token(TestSigningKey.Create(key.Kid)));
+            case "unknown-key-and-kid":
+                return Bearer(TestIdentityProvider.Token(TestSigningKey.Create("unknown-" + Guid.NewGuid().ToString("N"))));
+            case "no-kid-wrong-key":
+            {
+                var other = TestSigningKey.Create("x");
+                return Bearer(TestIdentityProvider.RawToken(
+                    new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" },
+                    TestIdentityProvider.Claims(),
+                    input => other.Rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+            }
+            case "garbage":
+                return "Bearer not-a-token-at-all";
+            case "three-garbage-segments":
+                return "Bearer e30.!!!.%%%";
+            case "empty-bearer":
+                return "Bearer ";
+            case "huge":
+                return "Bearer " + new string('a', 20_000);
+            case "basic-scheme":
+                return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
+            case "control-char-client-id":
+                return Signed(Claims(c => c["client_id"] = "evil\r\nX-Client-Id: admin"));
+            case "newline-in-scope":
+                return Signed(Claims(c => c["scope"] = "read:reports\nadmin"));
+            case "no-client":
+                return Signed(Claims(c => { c.Remove("client_id"); c.Remove("sub"); }));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, null);
+        }
+    }
+}
