@@ -21,6 +21,9 @@ public sealed class TestSigningKey
 
     public static TestSigningKey Create(string kid) => new(RSA.Create(2048), kid);
 
+    /// <summary>The same key pair under another kid (cheap: no new RSA key).</summary>
+    public static TestSigningKey FromRsa(RSA rsa, string kid) => new(rsa, kid);
+
     /// <summary>The public JWK as a JSON object text.</summary>
     public string PublicJwkJson()
     {

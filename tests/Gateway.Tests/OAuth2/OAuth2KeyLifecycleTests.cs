@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Gateway.Auth.OAuth2;
+using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests.OAuth2;
+
+/// <summary>
+/// The provider's keys over time: rotation, floods of unknown kids, the provider going down,
+/// OIDC discovery, and the fetch's size cap and timeout. Each test runs its own provider and gateway.
+/// </summary>
+public sealed class OAuth2KeyLifecycleTests : IAsyncLifetime
+{
+    private readonly TestSigningKey _k1 = TestSigningKey.Create("k1");
+    private RecordingBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await RecordingBackend.StartAsync();
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [Fact]
+    public async Task RotatedKey_WithNewKid_IsAcceptedAfterOneRefresh()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00");
+        using var client = gateway.CreateClient();
+        var fetchesAfterStart = idp.JwksFetches;
+        Assert.Equal(1, fetchesAfterStart);
+
+        var k2 = TestSigningKey.Create("k2");
+        idp.Publish(_k1, k2);
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(k2)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(fetchesAfterStart + 1, idp.JwksFetches);
+
+        // Known now: no further fetch, and the old key keeps working while it is published.
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(k2)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(fetchesAfterStart + 1, idp.JwksFetches);
+        Assert.Equal(3, _backend.Count);
+    }
+
+    [Fact]
+    public async Task HundredRandomUnknownKids_CauseAtMostOneFetch_AndNothingIsForwarded()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00");
+        using var client = gateway.CreateClient();
+        var fetchesAfterStart = idp.JwksFetches;
+        var attacker = TestSigningKey.Create("attacker");
+        var tokens = Enumerable.Range(0, 100)
+            .Select(_ => TestIdentityProvider.Token(TestSigningKeyWithKid(attacker, Guid.NewGuid().ToString("N"))))
+            .ToList();
+
+        var statuses = await Task.WhenAll(tokens.Select(async token =>
+        {
+            using var response = await SendAsync(client, token);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(fetchesAfterStart + 1, idp.JwksFetches);
+        Assert.Equal(0, _backend.Count);
+    }
+
+    [Fact]
+    public async Task UnknownKidRefreshes_AreRateLimitedPerCooldown()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:00:03");
+        using var client = gateway.CreateClient();
+        var attacker = TestSigningKey.Create("attacker");
+        var first = Enumerable.Range(0, 10).Select(i => TestIdentityProvider.Token(TestSigningKeyWithKid(attacker, $"r{i}"))).ToList();
+        var second = Enumerable.Range(0, 5).Select(i => TestIdentityProvider.Token(TestSigningKeyWithKid(attacker, $"s{i}"))).ToList();
+        var start = idp.JwksFetches;
+
+        foreach (var token in first)
+        {
+            using var response = await SendAsync(client, token);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(start + 1, idp.JwksFetches);
+
+        // After the cooldown an unknown kid may fetch again, once.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        foreach (var token in second)
+        {
+            using var response = await SendAsync(client, token);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(start + 2, idp.JwksFetches);
+        Assert.Equal(0, _backend.Count);
+    }
+
+    [Fact]
+    public async Task ProviderStoppedAfterStart_KnownKeysStillPass_AfterFailedRefreshes()
+    {
+        var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:00:00", refreshInterval: "00:00:01");
+        using var client = gateway.CreateClient();
+        var keys = gateway.Services.GetRequiredService<JwksKeyManager>();
+        await idp.StopAsync();
+        await idp.DisposeAsync();
+        var attempts = keys.FetchCount;
+
+        // Scheduled refreshes fail (connection refused) ...
+        await Wait.UntilAsync(() => keys.FetchCount >= attempts + 2, TimeSpan.FromSeconds(10), "two refreshes were attempted with the provider down");
+        // ... and so does one a token with an unknown kid asks for.
+        using (var unknown = await SendAsync(client, TestIdentityProvider.Token(TestSigningKey.Create("unknown"))))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        }
+
+        using var response = await SendAsync(client, TestIdentityProvider.Token(_k1));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, _backend.Count);
+        Assert.Contains("could not fetch signing keys", gateway.LogText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OidcDiscovery_FindsTheKeys_AndTheIssuer()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes()
+            .Set("Auth:OAuth2:Authority", idp.BaseUri.AbsoluteUri)
+            .Set("Auth:OAuth2:Audience", TestIdentityProvider.Audience);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        Assert.Equal(1, idp.DiscoveryFetches);
+        Assert.Equal(1, idp.JwksFetches);
+
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var wrongIssuer = TestIdentityProvider.Claims();
+        wrongIssuer["iss"] = "https://evil.test";
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1, wrongIssuer)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(1, _backend.Count);
+    }
+
+    [Fact]
+    public async Task OversizedJwks_IsRefused_NoKeysAreTrusted()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        idp.RawJwks = "{\"keys\":[" + _k1.PublicJwkJson() + "],\"padding\":\"" + new string('x', 64 * 1024) + "\"}";
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00", extra: ("Auth:OAuth2:MaxJwksBytes", "16384"));
+        using var client = gateway.CreateClient();
+
+        using var response = await SendAsync(client, TestIdentityProvider.Token(_k1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, _backend.Count);
+        Assert.Contains("more than 16384 bytes", gateway.LogText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowJwks_TimesOut_AndTheGatewayStillStarts()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        idp.JwksDelay = TimeSpan.FromSeconds(30);
+        var started = DateTime.UtcNow;
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00", extra: ("Auth:OAuth2:FetchTimeout", "00:00:01"));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15), "start waited for the slow provider beyond the fetch timeout");
+        using var client = gateway.CreateClient();
+
+        using var response = await SendAsync(client, TestIdentityProvider.Token(_k1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, _backend.Count);
+        Assert.Contains("no answer within 1 s", gateway.LogText(), StringComparison.Ordinal);
+    }
+
+    private static TestSigningKey TestSigningKeyWithKid(TestSigningKey key, string kid) => TestSigningKey.FromRsa(key.Rsa, kid);
+
+    private Task<GatewayHost> StartGatewayAsync(TestIdentityProvider idp, string cooldown, string? refreshInterval = null, params (string Path, string Value)[] extra)
+    {
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes().WithJwks(idp).Set("Auth:OAuth2:RefreshCooldown", cooldown);
+        if (refreshInterval is not null)
+        {
+            config.Set("Auth:OAuth2:RefreshInterval", refreshInterval);
+        }
+        foreach (var (path, value) in extra)
+        {
+            config.Set(path, value);
+        }
+        return GatewayHost.StartAsync(config);
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/x");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client.SendAsync(request);
+    }
+}
