@@ -54,9 +54,9 @@ internal static class TokenServiceConfigValidator
         foreach (var client in clients)
         {
             var clientPath = $"{Section}:Clients:{client.Key}";
-            if (client.Key.Any(c => c < 0x21 || c > 0x7E || c == ':'))
+            if (client.Key.Any(c => c < 0x20 || c > 0x7E))
             {
-                context.Error(clientPath, "a client id is printable ASCII without spaces or ':'");
+                context.Error(clientPath, "a client id is printable ASCII (it becomes the X-Client-Id header)");
             }
             var secrets = client.GetSection("Secrets").GetChildren().ToList();
             if (secrets.Count == 0)
