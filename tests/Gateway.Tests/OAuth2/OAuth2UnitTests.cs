@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text;
+using Gateway.Auth;
+using Gateway.Auth.OAuth2;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Tests.OAuth2;
+
+/// <summary>The pure parts: claims mapping, bearer header reading, the JWS header's alg.</summary>
+public sealed class OAuth2UnitTests
+{
+    private static ClaimsIdentity Identity(params (string Type, string Value)[] claims) =>
+        new(claims.Select(c => new Claim(c.Type, c.Value)), "test");
+
+    [Fact]
+    public void ClientId_PrefersClientId_ThenAzp_ThenSub()
+    {
+        var all = Identity(("client_id", "c"), ("azp", "a"), ("sub", "s"));
+        Assert.Null(OAuth2Claims.AddGatewayClaims(all));
+        Assert.Equal("c", all.FindFirst(GatewayClaimTypes.ClientId)!.Value);
+
+        var azp = Identity(("azp", "a"), ("sub", "s"));
+        Assert.Null(OAuth2Claims.AddGatewayClaims(azp));
+        Assert.Equal("a", azp.FindFirst(GatewayClaimTypes.ClientId)!.Value);
+
+        var sub = Identity(("sub", "s"));
+        Assert.Null(OAuth2Claims.AddGatewayClaims(sub));
+        Assert.Equal("s", sub.FindFirst(GatewayClaimTypes.ClientId)!.Value);
+        Assert.Equal("OAuth2", sub.FindFirst(GatewayClaimTypes.AuthMethod)!.Value);
+    }
+
+    [Fact]
+    public void Scopes_ComeFromScopeAndScp_SplitOnSpaces_WithoutDuplicates()
+    {
+        var identity = Identity(("client_id", "c"), ("scope", " read:a  write:b "), ("scp", "read:a"), ("scp", "export:c"));
+
+        Assert.Null(OAuth2Claims.AddGatewayClaims(identity));
+
+        Assert.Equal(["read:a", "write:b", "export:c"], identity.FindAll(GatewayClaimTypes.Scope).Select(c => c.Value));
+    }
+
+    [Theory]
+    [InlineData("client_id", "bad\nid", "the token's client id contains characters that cannot be forwarded")]
+    [InlineData("client_id", "caf\u00e9", "the token's client id contains characters that cannot be forwarded")]
+    [InlineData("scope", "read:a\u0007", "the token's scope claim contains an invalid scope")]
+    [InlineData("scp", "read\"a", "the token's scp claim contains an invalid scope")]
+    public void UnforwardableValues_RefuseTheToken(string type, string value, string expected)
+    {
+        var identity = type == "client_id" ? Identity((type, value)) : Identity(("client_id", "c"), (type, value));
+
+        Assert.Equal(expected, OAuth2Claims.AddGatewayClaims(identity));
+        Assert.Null(identity.FindFirst(GatewayClaimTypes.ClientId));
+    }
+
+    [Theory]
+    [InlineData("Bearer abc.def.ghi", "abc.def.ghi", null)]
+    [InlineData("bearer abc", "abc", null)]
+    [InlineData("BEARER   abc  ", "abc", null)]
+    [InlineData("Bearer", null, "empty bearer token")]
+    [InlineData("Bearer    ", null, "empty bearer token")]
+    [InlineData("Bearerabc", null, "expected an Authorization: Bearer token")]
+    [InlineData("Basic dXNlcjpwYXNz", null, "expected an Authorization: Bearer token")]
+    [InlineData("", null, "expected an Authorization: Bearer token")]
+    public void ReadToken_IsStrictAboutTheHeader(string header, string? token, string? error)
+    {
+        Assert.Equal(error, OAuth2Events.ReadToken(new StringValues(header), out var read));
+        Assert.Equal(token, read);
+    }
+
+    [Fact]
+    public void ReadToken_RefusesTwoHeaders_AndHugeTokens()
+    {
+        Assert.Equal("more than one Authorization header", OAuth2Events.ReadToken(new StringValues(["Bearer a", "Bearer b"]), out _));
+        Assert.Equal("the bearer token is too large", OAuth2Events.ReadToken(new StringValues("Bearer " + new string('a', OAuth2Defaults.MaxTokenLength + 1)), out _));
+    }
+
+    [Theory]
+    [InlineData("{\"alg\":\"RS256\",\"kid\":\"k\"}", "RS256")]
+    [InlineData("{\"kid\":{\"nested\":[1,2]},\"typ\":\"JWT\",\"alg\":\"none\"}", "none")]
+    [InlineData("{\"kid\":\"k\"}", null)]
+    [InlineData("{\"alg\":5}", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("{\"alg\":", null)]
+    public void JwtHeaderReader_ReadsAlg(string headerJson, string? expected)
+    {
+        var token = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + ".e30.sig";
+        Assert.Equal(expected, JwtHeaderReader.ReadAlgorithm(token));
+    }
+
+    [Theory]
+    [InlineData("no-dot-at-all")]
+    [InlineData(".e30.")]
+    [InlineData("!!!.e30.sig")]
+    public void JwtHeaderReader_GivesNull_ForGarbage(string token) => Assert.Null(JwtHeaderReader.ReadAlgorithm(token));
+}
