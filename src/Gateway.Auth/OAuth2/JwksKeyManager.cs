@@ -39,6 +39,10 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _currentSource = options.CurrentValue.KeySource;
+        // IdentityModel's own "last known good" would keep accepting keys the provider has withdrawn
+        // (or a previous provider's keys after a reload) for an hour; this class keeps the last good
+        // keys only while fetches fail, which is the one case that needs it.
+        UseLastKnownGoodConfiguration = false;
         _onChange = options.OnChange(OnOptionsChanged);
     }
 

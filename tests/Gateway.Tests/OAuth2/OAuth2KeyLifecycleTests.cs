@@ -50,6 +50,35 @@ public sealed class OAuth2KeyLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithdrawnKey_IsRefused_AfterTheNextRefresh()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00", refreshInterval: "00:00:01");
+        using var client = gateway.CreateClient();
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The provider withdraws k1 (say it leaked) and publishes k2.
+        var k2 = TestSigningKey.Create("k2");
+        idp.Publish(k2);
+        var fetches = idp.JwksFetches;
+        await Wait.UntilAsync(() => idp.JwksFetches >= fetches + 2, TimeSpan.FromSeconds(10), "the scheduled refresh ran");
+
+        var before = _backend.Count;
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(before, _backend.Count);
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(k2)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task HundredRandomUnknownKids_CauseAtMostOneFetch_AndNothingIsForwarded()
     {
         await using var idp = await TestIdentityProvider.StartAsync(_k1);
