@@ -19,8 +19,8 @@ internal static class CliCommands
 
               (no verb)            serve
               validate             check the config and print the route table; exit 1 on errors
-              keys new CLIENT      make a new random key; prints it once, with the sha256: line to paste
-              keys hash KEY        print the sha256: line for an existing key
+              keys new CLIENT      make a new random API key or token-service client secret; prints it once, with the sha256: line to paste
+              keys hash KEY        print the sha256: line for an existing key or secret
             """);
         return 0;
     }

@@ -15,7 +15,8 @@ internal static class KeysCommand
                 stdout.WriteLine($"hash:   {KeyHash.Format(key)}");
                 stdout.WriteLine();
                 stdout.WriteLine("The key is shown only now: give it to the client. Paste the hash into the config:");
-                stdout.WriteLine($"  \"{client}\": {{ \"Keys\": [ \"{KeyHash.Format(key)}\" ], \"Scopes\": [ ] }}");
+                stdout.WriteLine($"  Auth:ApiKey:Clients        \"{client}\": {{ \"Keys\": [ \"{KeyHash.Format(key)}\" ], \"Scopes\": [ ] }}");
+                stdout.WriteLine($"  Auth:TokenService:Clients  \"{client}\": {{ \"Secrets\": [ \"{KeyHash.Format(key)}\" ], \"Scopes\": [ ] }}");
                 return 0;
             case ["hash", var existing]:
                 stdout.WriteLine(KeyHash.Format(existing));
