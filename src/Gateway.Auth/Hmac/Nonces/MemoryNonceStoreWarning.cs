@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Auth.Hmac.Nonces;
+
+/// <summary>Says at start that HMAC nonces are kept in this process only.</summary>
+internal sealed partial class MemoryNonceStoreWarning(ILogger<MemoryNonceStoreWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogSingleInstance(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 5131, Level = LogLevel.Warning, Message = "ConnectionStrings:Redis is not set: HMAC nonces are kept in memory, which is only safe for a single gateway instance. Set ConnectionStrings:Redis when running more than one")]
+    private static partial void LogSingleInstance(ILogger logger);
+}
