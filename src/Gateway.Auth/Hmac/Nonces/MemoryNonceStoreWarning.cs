@@ -3,9 +3,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Auth.Hmac.Nonces;
 
-/// <summary>Says at start that HMAC nonces are kept in this process only.</summary>
-internal sealed partial class MemoryNonceStoreWarning(ILogger<MemoryNonceStoreWarning> logger) : IHostedService
+/// <summary>
+/// Says at start that HMAC nonces are kept in this process only. Taking the store makes it exist
+/// from start, so its epoch (requests signed before it are refused) is the start, not the first request.
+/// </summary>
+internal sealed partial class MemoryNonceStoreWarning(INonceStore store, ILogger<MemoryNonceStoreWarning> logger) : IHostedService
 {
+    public INonceStore Store { get; } = store;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         LogSingleInstance(logger);
