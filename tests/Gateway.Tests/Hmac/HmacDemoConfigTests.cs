@@ -20,7 +20,7 @@ public sealed class HmacDemoConfigTests
     public async Task RootConfig_InProduction_WithTheSecretFromTheEnvironment_IsValid_AndListsTheHmacRoute()
     {
         const string secret = "env-secret-0123456789abcdef-never-printed";
-        await using var process = GatewayProcess.StartDll(Path.GetTempPath(), new Dictionary<string, string>
+        await using var process = GatewayProcess.StartDll(Path.GetTempPath(), new Dictionary<string, string?>
         {
             ["Auth__Hmac__Clients__client-1__Secret"] = secret,
         }, "validate", "--config", RootConfig);
