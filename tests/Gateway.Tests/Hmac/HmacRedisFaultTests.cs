@@ -106,6 +106,27 @@ public sealed class HmacRedisFaultTests
     }
 
     [Fact]
+    public async Task RedisSlow_Is503WithinSeconds_NotForwarded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+
+        var sleeping = redis.SleepAsync(TimeSpan.FromSeconds(4));
+        await Task.Delay(200); // let DEBUG SLEEP reach the server first
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/slow"));
+        var elapsed = started.Elapsed;
+        await sleeping;
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3.5), $"took {elapsed.TotalSeconds:0.0}s");
+        Assert.Equal(0, backend.Count);
+    }
+
+    [Fact]
     public async Task RedisReadOnly_Is503_NotForwarded()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -63,6 +63,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public Task SetWritableAsync() => ExpectAsync("OK", "REPLICAOF", "NO", "ONE");
 
+    /// <summary>Blocks the server for <paramref name="duration"/> (<c>DEBUG SLEEP</c>): a slow Redis. Returns when it answers again.</summary>
+    public Task SleepAsync(TimeSpan duration) => CommandAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Runs one command through <c>redis-cli</c>; returns its raw output, trimmed.</summary>
     public async Task<string> CommandAsync(params string[] args)
     {
@@ -105,7 +108,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--daemonize", "no", "--maxmemory-policy", "noeviction"])
+        foreach (var arg in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--daemonize", "no", "--maxmemory-policy", "noeviction", "--enable-debug-command", "local"])
         {
             info.ArgumentList.Add(arg);
         }
