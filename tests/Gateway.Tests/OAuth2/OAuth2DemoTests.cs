@@ -25,7 +25,7 @@ public sealed class OAuth2DemoTests
             File.Copy(Path.Combine(GatewayProcess.RepositoryRoot, "appsettings.Development.json"), Path.Combine(directory, "appsettings.Development.json"));
             var httpsPort = FreePort.Next();
             var echoPort = FreePort.Next();
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string?>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["DOTNET_ENVIRONMENT"] = "Development",
