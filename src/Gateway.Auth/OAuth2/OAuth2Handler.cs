@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Gateway.Auth.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,11 +23,11 @@ internal sealed class OAuth2Handler(IOptionsMonitor<JwtBearerOptions> options, I
         if (result.Failure is null)
         {
             // RFC 6750 §3.1: a request without credentials gets the bare challenge, no error code.
-            await ProblemResponse.WriteAsync(Context, StatusCodes401, "missing bearer token", "Bearer");
+            await ProblemResponse.WriteAsync(Context, StatusCodes.Status401Unauthorized, "missing bearer token", "Bearer");
             return;
         }
         var detail = OAuth2Failures.Describe(result.Failure);
-        await ProblemResponse.WriteAsync(Context, StatusCodes401, detail, $"Bearer error=\"invalid_token\", error_description=\"{detail}\"");
+        await ProblemResponse.WriteAsync(Context, StatusCodes.Status401Unauthorized, detail, $"Bearer error=\"invalid_token\", error_description=\"{detail}\"");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -35,8 +36,6 @@ internal sealed class OAuth2Handler(IOptionsMonitor<JwtBearerOptions> options, I
         var challenge = properties.Items.TryGetValue(GatewayAuthenticationProperties.RequiredScopes, out var scopes) && !string.IsNullOrEmpty(scopes)
             ? $"Bearer error=\"insufficient_scope\", scope=\"{scopes}\""
             : "Bearer error=\"insufficient_scope\"";
-        return ProblemResponse.WriteAsync(Context, 403, detail, challenge);
+        return ProblemResponse.WriteAsync(Context, StatusCodes.Status403Forbidden, detail, challenge);
     }
-
-    private const int StatusCodes401 = 401;
 }

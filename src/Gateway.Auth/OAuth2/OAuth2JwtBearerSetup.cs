@@ -38,7 +38,8 @@ internal sealed class OAuth2JwtBearerSetup(
         RsaSecurityKey? serviceKey = null;
         if (service.Enabled)
         {
-            serviceKey = serviceKeys.Get(service).PublicKey;
+            // Null when the key file went bad after validation: the service's tokens then fail (401), nothing else does.
+            serviceKey = serviceKeys.TryGet(service)?.PublicKey;
             issuers.Add(service.Issuer);
             audiences.Add(service.Audience);
         }

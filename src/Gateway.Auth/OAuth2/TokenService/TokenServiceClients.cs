@@ -53,5 +53,3 @@ internal sealed class TokenServiceClients
         return match ? client : null;
     }
 }
-
-internal sealed record TokenServiceClient(string Name, byte[][] SecretHashes, string[] Scopes);

@@ -103,7 +103,12 @@ public static partial class TokenServiceEndpoints
             return;
         }
 
-        var key = services.GetRequiredService<TokenSigningKeyProvider>().Get(options);
+        var key = services.GetRequiredService<TokenSigningKeyProvider>().TryGet(options);
+        if (key is null)
+        {
+            await WriteErrorAsync(context, new TokenRequestError("temporarily_unavailable", "the token service cannot sign tokens right now", StatusCodes.Status503ServiceUnavailable));
+            return;
+        }
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var token = TokenIssuer.Issue(options, key, client.Name, scopes, time.GetUtcNow());
         var granted = string.Join(' ', scopes);

@@ -23,7 +23,21 @@ internal sealed partial class TokenSigningKeyProvider(
         get
         {
             var current = options.CurrentValue;
-            return current.Enabled ? Get(current) : null;
+            return current.Enabled ? TryGet(current) : null;
+        }
+    }
+
+    /// <summary>Like <see cref="Get"/>, but null (logged) when no key can be read at all.</summary>
+    public TokenSigningKey? TryGet(TokenServiceOptions current)
+    {
+        try
+        {
+            return Get(current);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            Log.KeyUnavailable(logger, ex.GetType().Name);
+            return null;
         }
     }
 
@@ -67,5 +81,8 @@ internal sealed partial class TokenSigningKeyProvider(
 
         [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Token service: could not re-read the signing key file {Path} ({Error}); keeping the previous key")]
         public static partial void KeyReloadFailed(ILogger logger, string path, string error);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Token service: no signing key can be read ({Error}); its tokens are refused until the key file is fixed")]
+        public static partial void KeyUnavailable(ILogger logger, string error);
     }
 }
