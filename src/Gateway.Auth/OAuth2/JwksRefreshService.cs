@@ -10,6 +10,9 @@ namespace Gateway.Auth.OAuth2;
 /// </summary>
 internal sealed class JwksRefreshService(JwksKeyManager keys, IOptionsMonitor<OAuth2Options> options, TimeProvider? time = null) : BackgroundService
 {
+    // A zero cooldown must not turn retries against a provider that is down into a busy loop.
+    private static readonly TimeSpan MinimumDelay = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -24,6 +27,10 @@ internal sealed class JwksRefreshService(JwksKeyManager keys, IOptionsMonitor<OA
         {
             var current = options.CurrentValue;
             var delay = keys.HasKeys || current.KeySource is null ? current.RefreshInterval : current.RefreshCooldown;
+            if (delay < MinimumDelay)
+            {
+                delay = MinimumDelay;
+            }
             try
             {
                 await Task.Delay(delay, _time, stoppingToken);
