@@ -15,7 +15,7 @@ WORK=${BENCH_WORK:-$HERE/.run}
 
 DURATION=10
 WARMUP=3
-PRIME=5
+PRIME=4
 CONNECTIONS=16
 RUNS=3
 ROWS=""
@@ -24,7 +24,7 @@ LOG_FORMAT=json
 BUILD=1
 WRK=0
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -14,13 +14,13 @@ internal sealed record SuiteOptions(
     string OutDirectory)
 {
     public const string Usage =
-        "LoadGen suite --env FILE [--rows a,b,...] [--duration 10] [--warmup 3] [--prime 5] [--connections 16] [--runs 3] [--out DIR]";
+        "LoadGen suite --env FILE [--rows a,b,...] [--duration 10] [--warmup 3] [--prime 4] [--connections 16] [--runs 3] [--out DIR]";
 
     public static SuiteOptions Parse(IReadOnlyList<string> args)
     {
         string? env = null;
         IReadOnlyList<string> rows = Bench.LoadGen.Rows.Default;
-        double duration = 10, warmUp = 3, prime = 5;
+        double duration = 10, warmUp = 3, prime = 4;
         int connections = 16, runs = 3;
         var outDirectory = "results";
         for (var i = 0; i < args.Count; i++)
