@@ -14,6 +14,9 @@ internal sealed partial class DemoEchoBackend(string url, ILogger<DemoEchoBacken
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Only what is set here: the gateway's own Kestrel endpoints must not be bound twice.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         _app = builder.Build();
