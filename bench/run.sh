@@ -310,7 +310,9 @@ start_all() {
   wait_for nginx "$NGINX_PID" "https://127.0.0.1:$NGINX_PORT/ping" -k
 
   write_gateway_conf
-  (cd "$WORK" && ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
+  # As the Dockerfile runs it: Production, JSON request logs (Logging:Format in the config above),
+  # polling file watcher for config reloads.
+  (cd "$WORK" && ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production DOTNET_USE_POLLING_FILE_WATCHER=true \
     exec dotnet "$WORK/bin/gateway/Gateway.dll" --config "$GATEWAY_CONFIG") > "$WORK/logs/gateway.log" 2>&1 &
   started $! gateway
   GATEWAY_PID=$!
