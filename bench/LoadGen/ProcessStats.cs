@@ -49,6 +49,46 @@ internal sealed class ProcessStats
         return total;
     }
 
+    /// <summary>
+    /// CPU ticks of .NET's tiered-compilation worker threads (named ".NET Tiered Com" in
+    /// /proc/PID/task/TID/comm), or null when the processes have none (nginx). Non-zero growth
+    /// means the runtime is still compiling hot code in the background.
+    /// </summary>
+    public long? CompilerTicks()
+    {
+        long? total = null;
+        foreach (var pid in _pids)
+        {
+            string[] tasks;
+            try
+            {
+                tasks = Directory.GetDirectories($"/proc/{pid}/task");
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            foreach (var task in tasks)
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    total = (total ?? 0) + long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        return total;
+    }
+
     /// <summary>Resets the peak-RSS mark of every process; false where the kernel refused.</summary>
     public bool ResetPeakRss()
     {

@@ -39,6 +39,7 @@ internal static class RowRunner
         var self = Process.GetCurrentProcess();
         var selfCpuStart = self.TotalProcessorTime;
         var cpuStart = proxy.CpuTicks();
+        var jitStart = proxy.CompilerTicks();
         var clock = Stopwatch.StartNew();
         phase.Value = RunPhase.Measuring;
 
@@ -46,6 +47,7 @@ internal static class RowRunner
         phase.Value = RunPhase.Done;
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuEnd = proxy.CpuTicks();
+        var jitEnd = proxy.CompilerTicks();
         self.Refresh();
         var selfCpu = self.TotalProcessorTime - selfCpuStart;
 
@@ -73,6 +75,7 @@ internal static class RowRunner
             ProxyPeakRssMb: peakRss,
             ProxyProcesses: proxy.ProcessCount,
             LoadGenCpuUsPerRequest: requests == 0 ? 0 : selfCpu.TotalMicroseconds / requests,
+            ProxyJitCpuMs: jitEnd is { } end ? Math.Max(0, end - (jitStart ?? 0)) * 1000.0 / clockTicksPerSecond : null,
             Non2xx: non2xx,
             IoErrors: stats.Sum(s => s.IoErrors),
             FirstError: stats.Select(s => s.FirstError).FirstOrDefault(e => e is not null));

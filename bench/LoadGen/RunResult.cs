@@ -12,6 +12,7 @@ internal sealed record RunResult(
     double ProxyPeakRssMb,
     int ProxyProcesses,
     double LoadGenCpuUsPerRequest,
+    double? ProxyJitCpuMs,
     IReadOnlyDictionary<string, long> Non2xx,
     long IoErrors,
     string? FirstError)
