@@ -33,7 +33,7 @@ internal sealed class Report(MachineInfo machine, SuiteOptions options, IReadOnl
         Line(md, $"- Machine: {machine.Processors} CPUs ({machine.CpuModel}), {machine.MemoryGb:0.0} GB RAM, Linux {machine.Kernel}; {machine.Runtime}; {machine.NginxVersion}; gateway commit {machine.GitCommit}.");
         Line(md, $"- Date: {machine.DateUtc}; load average at start: {machine.LoadAverageAtStart}.");
         Line(md, $"- The {machine.Note}.");
-        Line(md, $"- {options.Connections} connections per row, {options.Duration.TotalSeconds:0.#} s measured after {options.WarmUp.TotalSeconds:0.#} s warm-up (each row first primed, unmeasured, for at least {options.Prime.TotalSeconds:0.#} s until the proxy's CPU/request settles); medians of {options.Runs} run(s) (peak RSS: highest).");
+        Line(md, $"- {options.Connections} connections per row, {options.Duration.TotalSeconds:0.#} s measured after {options.WarmUp.TotalSeconds:0.#} s warm-up (each row first primed, unmeasured, for at least {options.Prime.TotalSeconds:0.#} s until the proxy is steady, see bench/README.md); medians of {options.Runs} run(s) (peak RSS: highest).");
         md.AppendLine("- Proxy CPU = utime+stime of the proxy's processes (nginx: master + workers) over the measured window / requests. Peak RSS = VmHWM (nginx: summed over its processes).");
         md.AppendLine();
         md.AppendLine("| row | what | req/s | p50 ms | p99 ms | proxy CPU µs/req | proxy peak RSS MB | failed requests |");
