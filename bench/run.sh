@@ -278,6 +278,7 @@ wait_for() { # name pid url [curl options...]
 }
 
 start_all() {
+  rm -rf "$WORK/logs"
   mkdir -p "$WORK/logs"
   BACKEND_PORT=$(free_port); REDIS_PORT=$(free_port); GATEWAY_PORT=$(free_port)
   NGINX_PORT=$(free_port); NGINX_MTLS_PORT=$(free_port); NGINX_HTTP_PORT=$(free_port)
@@ -313,7 +314,7 @@ start_all() {
   # As the Dockerfile runs it: Production, JSON request logs (Logging:Format in the config above),
   # polling file watcher for config reloads.
   (cd "$WORK" && ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production DOTNET_USE_POLLING_FILE_WATCHER=true \
-    exec dotnet "$WORK/bin/gateway/Gateway.dll" --config "$GATEWAY_CONFIG") > "$WORK/logs/gateway.log" 2>&1 &
+    exec dotnet "$WORK/bin/gateway/Gateway.dll" --config "$GATEWAY_CONFIG") >> "$WORK/logs/gateway.log" 2>&1 &
   started $! gateway
   GATEWAY_PID=$!
   wait_for gateway "$GATEWAY_PID" "https://127.0.0.1:$GATEWAY_PORT/healthz" -k
@@ -338,6 +339,7 @@ write_env() {
   "hmacKeyId": "$HMAC_KEY_ID",
   "hmacSecret": "$HMAC_SECRET",
   "clockTicksPerSecond": $(getconf CLK_TCK),
+  "requestLogFiles": [ "$WORK/logs/gateway.log", "$WORK/logs/nginx-access.log" ],
   "nginxVersion": "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')",
   "gitCommit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+dirty')"
 }
@@ -362,6 +364,9 @@ make_certs
 make_credentials
 start_all
 write_env
+# The request logs grow by ~500 bytes a request; LoadGen empties them before each row (both are
+# opened for appending), so keep the gateway's start-up lines aside first.
+cp "$WORK/logs/gateway.log" "$WORK/logs/gateway-start.log"
 
 args=(suite --env "$ENV_FILE" --duration "$DURATION" --warmup "$WARMUP" --prime "$PRIME" --connections "$CONNECTIONS" --runs "$RUNS" --out "$OUT")
 [[ -n $ROWS ]] && args+=(--rows "$ROWS")

@@ -18,6 +18,7 @@ internal sealed record BenchEnvironment(
     string HmacKeyId,
     string HmacSecret,
     int ClockTicksPerSecond,
+    IReadOnlyList<string> RequestLogFiles,
     string NginxVersion,
     string GitCommit)
 {
@@ -33,6 +34,22 @@ internal sealed record BenchEnvironment(
         Listener.NginxHttp => NginxHttpUrl,
         _ => throw new ArgumentOutOfRangeException(nameof(listener)),
     });
+
+    /// <summary>
+    /// Empties the proxies' request logs (both are opened for appending, so writers carry on at
+    /// the new end): a full run would otherwise leave gigabytes of log lines.
+    /// </summary>
+    public void TruncateRequestLogs()
+    {
+        foreach (var file in RequestLogFiles ?? [])
+        {
+            if (File.Exists(file))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                stream.SetLength(0);
+            }
+        }
+    }
 
     public int PidOf(ProxyKind proxy) => proxy == ProxyKind.Gateway ? GatewayPid : NginxPid;
 }

@@ -60,6 +60,7 @@ internal static class Suite
                     await Console.Error.WriteLineAsync($"run {run}/{options.Runs} {target.Row.Id,-16} skipped: the {target.Row.Proxy} process is gone");
                     continue;
                 }
+                env.TruncateRequestLogs();
                 var result = await RowRunner.RunAsync(target, proxy, env.ClockTicksPerSecond, options, cancellationToken);
                 runs[target.Row.Id].Add(result);
                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -108,6 +109,7 @@ internal static class Suite
         double? previous = null;
         while (true)
         {
+            env.TruncateRequestLogs();
             var result = await RowRunner.RunAsync(target, proxy, env.ClockTicksPerSecond, windowOptions, cancellationToken);
             elapsed += window;
             var current = result.ProxyCpuUsPerRequest;
@@ -117,7 +119,7 @@ internal static class Suite
             if (elapsed >= options.Prime && settled)
             {
                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"primed {target.Row.Id,-16} {elapsed.TotalSeconds,4:0} s, steady at {current,7:0.0} us CPU/req (JIT in last window: {result.ProxyJitCpuMs?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} ms)"));
+                    $"primed {target.Row.Id,-16} {elapsed.TotalSeconds,4:0} s, steady at {current,7:0.0} us CPU/req (JIT in last window: {(result.ProxyJitCpuMs is { } ms ? ms.ToString("0 'ms'", CultureInfo.InvariantCulture) : "n/a")})"));
                 return;
             }
             if (elapsed >= maximum)
