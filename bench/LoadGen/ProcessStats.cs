@@ -51,8 +51,9 @@ internal sealed class ProcessStats
 
     /// <summary>
     /// CPU ticks of .NET's tiered-compilation worker threads (named ".NET Tiered Com" in
-    /// /proc/PID/task/TID/comm), or null when the processes have none (nginx). Non-zero growth
-    /// means the runtime is still compiling hot code in the background.
+    /// /proc/PID/task/TID/comm; 0 while none exists, it ends when idle), or null when the
+    /// processes are not .NET (nginx). Growth means the runtime is still compiling hot code in
+    /// the background. A worker that ends inside a window takes its ticks with it (undercount).
     /// </summary>
     public long? CompilerTicks()
     {
@@ -72,7 +73,12 @@ internal sealed class ProcessStats
             {
                 try
                 {
-                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                    var comm = File.ReadAllText(Path.Combine(task, "comm"));
+                    if (comm.StartsWith(".NET ", StringComparison.Ordinal))
+                    {
+                        total ??= 0;
+                    }
+                    if (!comm.StartsWith(".NET Tiered", StringComparison.Ordinal))
                     {
                         continue;
                     }
