@@ -3,12 +3,13 @@ namespace Gateway.Cli;
 /// <summary>The verbs the <c>Gateway</c> program takes besides serving.</summary>
 internal static class CliCommands
 {
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "validate" or "keys" or "help" or "--help" or "-h";
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "validate" or "keys" or "certs" or "help" or "--help" or "-h";
 
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr) => args[0] switch
     {
         "validate" => ValidateCommand.Run(args[1..], configPath, stdout, stderr),
         "keys" => KeysCommand.Run(args[1..], stdout, stderr),
+        "certs" => CertsCommand.Run(args[1..], configPath, stdout, stderr),
         _ => Usage(stdout),
     };
 
@@ -21,6 +22,8 @@ internal static class CliCommands
               validate             check the config and print the route table; exit 1 on errors
               keys new CLIENT      make a new random key; prints it once, with the sha256: line to paste
               keys hash KEY        print the sha256: line for an existing key
+              certs dev [--out DIR] [--days N] [CN ...]
+                                   write a development CA, a localhost server cert and client certs (PEM)
             """);
         return 0;
     }
