@@ -14,6 +14,9 @@ internal sealed partial class DemoEchoBackend(string url, ILogger<DemoEchoBacken
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Not the gateway's config: its Kestrel section (HTTPS endpoints) would be applied to this server too.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         _app = builder.Build();
