@@ -14,7 +14,7 @@ internal sealed partial class DemoEchoBackend(string url, ILogger<DemoEchoBacken
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        // Not the gateway's config: its Kestrel section (HTTPS endpoints) would be applied to this server too.
+        // Only what is set here: the gateway's own Kestrel endpoints must not be bound twice.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();

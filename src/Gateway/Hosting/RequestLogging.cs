@@ -21,7 +21,8 @@ internal static class RequestLogging
     public static void AddGatewaySerilog(this WebApplicationBuilder builder)
     {
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
-        builder.Services.AddSerilog((services, logger) =>
+        // preserveStaticLogger: each gateway in a process (tests, several instances) keeps its own logger.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
             logger
                 .MinimumLevel.Information()
@@ -46,8 +47,10 @@ internal static class RequestLogging
 
     public static void UseGatewayRequestLogging(this WebApplication app)
     {
+        var requestLogger = app.Services.GetRequiredService<Serilog.ILogger>();
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = requestLogger;
             options.MessageTemplate = Template;
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
