@@ -22,6 +22,11 @@ public static class MtlsExtensions
                 {
                     options.BaseDirectory = baseDirectory.Path;
                 }
+                // The binder skips entries with nothing in them ("cn": {} or "Scopes": []), but listing a CN allows it.
+                foreach (var client in configuration.GetSection($"{MtlsDefaults.ConfigSection}:Clients").GetChildren())
+                {
+                    options.Clients.TryAdd(client.Key, new MtlsClientOptions());
+                }
             });
         builder.Services.TryAddSingleton<MtlsValidationCache>();
         return builder.AddScheme<MtlsOptions, MtlsHandler>(MtlsDefaults.AuthenticationScheme, null);
