@@ -87,6 +87,51 @@ public sealed class CertsDevTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(output, "b.internal-cert.pem")));
     }
 
+    [Fact]
+    public async Task OpensslRecipe_FromTheReadme_GivesACertificateTheGatewayAccepts()
+    {
+        var dir = Path.Combine(_directory, "openssl");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "client-ext.cnf"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+        await OpensslAsync(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-sha256", "-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-subj", "/CN=Internal CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        await OpensslAsync(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client-key.pem", "-out", "client.csr", "-subj", $"/CN={Cn}");
+        await OpensslAsync(dir, "x509", "-req", "-in", "client.csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "365", "-sha256", "-extfile", "client-ext.cnf", "-out", "client-cert.pem");
+        // The seed recipe without the EKU: the gateway must refuse it.
+        await OpensslAsync(dir, "x509", "-req", "-in", "client.csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "365", "-sha256", "-out", "no-eku-cert.pem");
+
+        var config = new GatewayConfig(_backend.Url)
+            .Route("internal", "/api/internal/transactions/{**rest}", "Mtls", "read:transactions")
+            .Set("Auth:Mtls:TrustedCaFile", Path.Combine(dir, "ca-cert.pem"))
+            .Set($"Auth:Mtls:Clients:{Cn}", new JsonObject { ["Scopes"] = new JsonArray("read:transactions") });
+        await using var gateway = await GatewayHost.StartAsync(config);
+        var url = new Uri(gateway.BaseAddress, "/api/internal/transactions/42").ToString();
+
+        var (okExit, ok) = await CurlAsync("--silent", "--insecure", "--write-out", "%{http_code}", "--output", "/dev/null",
+            "--cert", Path.Combine(dir, "client-cert.pem"), "--key", Path.Combine(dir, "client-key.pem"), url);
+        var (noEkuExit, noEku) = await CurlAsync("--silent", "--insecure", "--write-out", "%{http_code}", "--output", "/dev/null",
+            "--cert", Path.Combine(dir, "no-eku-cert.pem"), "--key", Path.Combine(dir, "client-key.pem"), url);
+
+        Assert.Equal((0, "200"), (okExit, ok.Trim()));
+        Assert.Equal((0, "401"), (noEkuExit, noEku.Trim()));
+        Assert.Equal(1, _backend.Count);
+        Assert.Equal(Cn, _backend.Last.Header("X-Client-CN"));
+    }
+
+    private static async Task OpensslAsync(string directory, params string[] args)
+    {
+        var info = new ProcessStartInfo("openssl") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"openssl {string.Join(' ', args)}: {await output}");
+    }
+
     [Theory]
     [InlineData("bad,cn")]
     [InlineData("--bogus")]
