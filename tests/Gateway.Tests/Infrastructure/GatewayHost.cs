@@ -58,7 +58,9 @@ public sealed class GatewayHost : IAsyncDisposable
         ];
         var app = GatewayApp.Build(args, configPath);
         await app.StartAsync();
-        return new GatewayHost(app, directory, configPath, logPath);
+        var host = new GatewayHost(app, directory, configPath, logPath);
+        await host.WaitUntilListeningAsync();
+        return host;
     }
 
     /// <summary>
@@ -85,6 +87,23 @@ public sealed class GatewayHost : IAsyncDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        await Wait.UntilAsync(async () =>
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await tcp.ConnectAsync(BaseAddress.Host, BaseAddress.Port);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10), $"the gateway accepts connections on {BaseAddress}; log:\n{LogText()}");
     }
 
     /// <summary>Rewrites the config file in place; the gateway reloads it if it is valid.</summary>

@@ -51,10 +51,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet Gateway.dll ARGS</c> (the build the tests reference).</summary>
-    public static GatewayProcess StartDll(string workingDirectory, IDictionary<string, string>? environment, params string[] args) =>
+    public static GatewayProcess StartDll(string workingDirectory, IDictionary<string, string?>? environment, params string[] args) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Gateway.dll"), .. args], workingDirectory, environment);
 
-    public static GatewayProcess Start(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment)
+    /// <summary>Starts a process; unless <paramref name="environment"/> names one, the environment is Production.</summary>
+    public static GatewayProcess Start(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string?>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -71,9 +72,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[key] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
         return new GatewayProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }

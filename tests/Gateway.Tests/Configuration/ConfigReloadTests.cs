@@ -1,0 +1,68 @@
+using System.Net;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Configuration;
+
+public sealed class ConfigReloadTests
+{
+    private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(15);
+
+    private static async Task<HttpStatusCode> GetWithKeyAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/1");
+        request.Headers.Add("X-API-Key", key);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task AddedClient_Works_WithoutRestart_AndInvalidReloads_KeepTheLastGoodConfig()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = new GatewayConfig(backend.Url)
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
+            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions");
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-new-2222"));
+
+        // A valid change: a new client, applied without restart.
+        await gateway.RewriteConfigAsync(config.ApiKeyClient("order-service", "sk-new-2222", "read:transactions"));
+        await Wait.UntilAsync(async () => await GetWithKeyAsync(client, "sk-new-2222") == HttpStatusCode.OK, ReloadTimeout, "the new client's key works");
+        Assert.Equal("order-service", backend.Last.Header("X-Client-Id"));
+
+        // Invalid JSON: rejected whole; old keys keep working, unknown keys keep failing.
+        await gateway.WriteRawConfigAsync("{ \"ReverseProxy\": { \"Routes\": ");
+        await Wait.UntilAsync(() => gateway.LogText().Contains("rejected", StringComparison.Ordinal), ReloadTimeout, "the bad reload is logged");
+        var before = backend.Count;
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-new-2222"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-unknown-3333"));
+        Assert.Equal(before + 2, backend.Count);
+    }
+
+    [Fact]
+    public async Task ReloadWithRouteWithoutAuth_IsRejected_AndTheRouteStaysAuthenticated()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = new GatewayConfig(backend.Url)
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
+            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions");
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        // The same route made public by dropping Auth, plus a new key: neither may take effect.
+        var broken = config.Clone()
+            .Route("transactions", "/api/transactions/{**rest}", auth: null)
+            .ApiKeyClient("sneaky", "sk-sneaky-4444");
+        await gateway.RewriteConfigAsync(broken);
+        await Wait.UntilAsync(() => gateway.LogText().Contains("ReverseProxy:Routes:transactions", StringComparison.Ordinal), ReloadTimeout, "the rejected reload is logged naming the route");
+
+        var before = backend.Count;
+        using var anonymous = await client.GetAsync("/api/transactions/1");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-sneaky-4444"));
+        Assert.Equal(before, backend.Count);
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
+    }
+}

@@ -1,0 +1,81 @@
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Configuration;
+
+public sealed class StartupValidationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gw-validate-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteConfig(GatewayConfig config)
+    {
+        var path = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(path, config.ToJson());
+        return path;
+    }
+
+    private static GatewayConfig WithRouteWithoutAuth() => new GatewayConfig("http://127.0.0.1:9/")
+        .Route("good", "/good/{**rest}", "ApiKey", "read:x")
+        .Route("naked", "/naked/{**rest}", auth: null)
+        .Route("typo", "/typo/{**rest}", "ApiKeys")
+        .ApiKeyClient("c", "sk-1", "read:x")
+        .Set("Auth:ApiKey:Clients:bad:Keys", new System.Text.Json.Nodes.JsonArray("raw-key-not-a-hash"));
+
+    [Fact]
+    public async Task Validate_ExitsOne_NamingEveryRouteAndClientAtFault()
+    {
+        var path = WriteConfig(WithRouteWithoutAuth());
+
+        var (code, output) = await GatewayProcess.RunVerbAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("ReverseProxy:Routes:naked", output, StringComparison.Ordinal);
+        Assert.Contains("Metadata:Auth is missing", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Routes:typo", output, StringComparison.Ordinal);
+        Assert.Contains("Auth:ApiKey:Clients:bad:Keys:0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("raw-key-not-a-hash", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithARouteWithoutAuth()
+    {
+        var path = WriteConfig(WithRouteWithoutAuth());
+
+        await using var process = GatewayProcess.StartDll(_directory, null, "--config", path);
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("ReverseProxy:Routes:naked", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithInvalidJson()
+    {
+        var path = Path.Combine(_directory, "broken.json");
+        File.WriteAllText(path, "{ \"ReverseProxy\": ");
+
+        await using var process = GatewayProcess.StartDll(_directory, null, "--config", path);
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("broken.json", process.Output, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_PrintsTheRouteTable_ForAValidConfig()
+    {
+        var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/")
+            .Route("transactions", "/api/transactions/{**rest}", "apikey", "read:transactions")
+            .Route("public", "/public/{**rest}", "None")
+            .ApiKeyClient("c", "sk-1", "read:transactions"));
+
+        var (code, output) = await GatewayProcess.RunVerbAsync(_directory, "validate", "--config", path);
+
+        Assert.True(code == 0, output);
+        Assert.Matches(@"transactions\s+/api/transactions/\{\*\*rest\}\s+ApiKey\s+read:transactions\s+backend", output);
+        Assert.Matches(@"public\s+/public/\{\*\*rest\}\s+None\s+-\s+backend", output);
+    }
+}

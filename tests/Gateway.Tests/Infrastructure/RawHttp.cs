@@ -1,0 +1,42 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>Sends hand-written HTTP/1.1 bytes over TLS, for request shapes HttpClient refuses to make.</summary>
+public static class RawHttp
+{
+    /// <summary>Sends <paramref name="request"/> and returns everything the server answers until it closes or goes quiet.</summary>
+    public static async Task<string> SendAsync(Uri gateway, string request, TimeSpan? quiet = null)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(gateway.Host, gateway.Port);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
+        await tls.FlushAsync();
+
+        var answer = new StringBuilder();
+        var buffer = new byte[8192];
+        while (true)
+        {
+            using var cts = new CancellationTokenSource(quiet ?? TimeSpan.FromSeconds(2));
+            int read;
+            try
+            {
+                read = await tls.ReadAsync(buffer, cts.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                break;
+            }
+            if (read == 0)
+            {
+                break;
+            }
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        return answer.ToString();
+    }
+}

@@ -1,0 +1,49 @@
+using Gateway.Tests.ApiKeys;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Proxy;
+
+/// <summary>Request-smuggling shapes sent over a real TLS socket: refused, and nothing reaches the backend.</summary>
+public sealed class ProtocolAbuseTests(ApiKeyGatewayFixture fixture) : IClassFixture<ApiKeyGatewayFixture>
+{
+    private const string Smuggled = "GET /api/transactions/smuggled HTTP/1.1\r\nHost: x\r\nX-Client-Id: payment-service\r\n\r\n";
+
+    public static TheoryData<string, string> Shapes => new()
+    {
+        { "CL and TE", "POST /public/a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + Smuggled },
+        { "two Content-Lengths", "POST /public/a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 80\r\n\r\n" + Smuggled },
+        { "bare LF in chunk extension", "POST /public/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;a\nx\r\nX\r\n0\r\n\r\n" + Smuggled },
+        { "obfuscated TE", "POST /public/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + Smuggled },
+    };
+
+    /// <summary>
+    /// Kestrel refuses the ambiguous shapes with 400, except CL+TE, which RFC 9112 §6.3 resolves as
+    /// chunked and then closes the connection: either way the smuggled second request is never read.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task SmugglingShape_NeverGetsTheSecondRequestForwarded(string shape, string request)
+    {
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, request);
+
+        Assert.True(answer.StartsWith("HTTP/1.1 ", StringComparison.Ordinal), $"{shape}: no answer");
+        Assert.Equal(1, answer.Split("HTTP/1.1 ").Length - 1);
+        if (!answer.StartsWith("HTTP/1.1 4", StringComparison.Ordinal))
+        {
+            Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.DoesNotContain(fixture.Backend.Requests, r => r.Target.Contains("smuggled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OversizedHeaders_AreRefused_AndNotForwarded()
+    {
+        var before = fixture.Backend.Count;
+        var request = "GET /public/a HTTP/1.1\r\nHost: x\r\nX-Big: " + new string('a', 64 * 1024) + "\r\n\r\n";
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, request);
+
+        Assert.StartsWith("HTTP/1.1 431", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
+}
