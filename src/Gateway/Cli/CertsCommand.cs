@@ -5,13 +5,14 @@ using Gateway.Hosting;
 namespace Gateway.Cli;
 
 /// <summary>
-/// <c>certs dev [--out DIR] [--days N] [CN ...]</c>: a development CA, a localhost server certificate
-/// signed by it, and client certificates for the CNs given, in PEM. DIR defaults to <c>certs/dev</c>
-/// beside the config file, where the demo config looks for them.
+/// <c>certs dev [--out DIR] [--days N] [--host NAME]... [CN ...]</c>: a development CA, a server
+/// certificate for localhost (and each <c>--host</c> name or IP) signed by it, and client certificates
+/// for the CNs given, in PEM. DIR defaults to <c>certs/dev</c> beside the config file, where the demo
+/// config looks for them.
 /// </summary>
 internal static class CertsCommand
 {
-    private const string Usage = "usage: certs dev [--out DIR] [--days N] [CN ...]";
+    private const string Usage = "usage: certs dev [--out DIR] [--days N] [--host NAME]... [CN ...]";
 
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr)
     {
@@ -24,12 +25,16 @@ internal static class CertsCommand
         string? directory = null;
         var days = 365;
         var commonNames = new List<string>();
+        var hosts = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--out" when i + 1 < args.Length:
                     directory = Path.GetFullPath(args[++i]);
+                    break;
+                case "--host" when i + 1 < args.Length:
+                    hosts.Add(args[++i]);
                     break;
                 case "--days" when i + 1 < args.Length:
                     if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out days) || days < 1)
@@ -53,9 +58,9 @@ internal static class CertsCommand
         }
         directory ??= Path.Combine(Path.GetDirectoryName(ConfigFileLocator.Locate(configPath, Directory.GetCurrentDirectory()))!, DevelopmentSetup.DevDirectory);
 
-        var result = DevCertificateAuthority.Create(directory, commonNames, days);
+        var result = DevCertificateAuthority.Create(directory, commonNames, days, hosts);
         stdout.WriteLine($"{(result.CaCreated ? "created" : "kept")} CA:  {result.CaCertPath} (key {DevCertificateAuthority.CaKeyFileName})");
-        stdout.WriteLine($"server cert: {result.ServerCertPath} (localhost, 127.0.0.1, ::1)");
+        stdout.WriteLine($"server cert: {result.ServerCertPath} (localhost, 127.0.0.1, ::1{string.Concat(hosts.Select(h => ", " + h))})");
         foreach (var (commonName, certPath, keyPath) in result.Clients)
         {
             stdout.WriteLine($"client cert: {certPath}  key: {keyPath}  CN={commonName}");

@@ -23,8 +23,9 @@ internal static class CliCommands
               validate             check the config and print the route table; exit 1 on errors
               keys new CLIENT      make a new random key; prints it once, with the sha256: line to paste
               keys hash KEY        print the sha256: line for an existing key
-              certs dev [--out DIR] [--days N] [CN ...]
-                                   write a development CA, a localhost server cert and client certs (PEM)
+              certs dev [--out DIR] [--days N] [--host NAME]... [CN ...]
+                                   write a development CA, a server cert for localhost (and each --host)
+                                   and client certs for the CNs, in PEM (default DIR: certs/dev)
               demo-backend [URL]   run the demo echo backend alone (default http://0.0.0.0:8080)
             """);
         return 0;

@@ -19,7 +19,7 @@ internal static class DevCertificateAuthority
 
     public sealed record Result(string CaCertPath, string ServerCertPath, string ServerKeyPath, IReadOnlyList<(string CommonName, string CertPath, string KeyPath)> Clients, bool CaCreated);
 
-    public static Result Create(string directory, IEnumerable<string> clientCommonNames, int days = 365)
+    public static Result Create(string directory, IEnumerable<string> clientCommonNames, int days = 365, IEnumerable<string>? serverHosts = null)
     {
         Directory.CreateDirectory(directory);
         var (ca, caCreated) = LoadOrCreateCa(directory);
@@ -32,6 +32,17 @@ internal static class DevCertificateAuthority
                 san.AddDnsName("localhost");
                 san.AddIpAddress(IPAddress.Loopback);
                 san.AddIpAddress(IPAddress.IPv6Loopback);
+                foreach (var host in serverHosts ?? [])
+                {
+                    if (IPAddress.TryParse(host, out var ip))
+                    {
+                        san.AddIpAddress(ip);
+                    }
+                    else
+                    {
+                        san.AddDnsName(host);
+                    }
+                }
             });
 
             var clients = new List<(string, string, string)>();

@@ -24,8 +24,13 @@ public sealed class CertsDevTests : IAsyncLifetime
     public async Task CertsDevOutput_WorksEndToEnd_WithCurlAsTheReadmeShows()
     {
         var output = Path.Combine(_directory, "certs", "dev");
-        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, Cn);
+        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "--host", "gateway", Cn);
         Assert.True(exitCode == 0, text);
+        using (var server = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(output, "localhost-cert.pem"))))
+        {
+            var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames().ToList();
+            Assert.Equal(["localhost", "gateway"], names);
+        }
         foreach (var file in new[] { "ca-cert.pem", "ca-key.pem", "localhost-cert.pem", "localhost-key.pem", $"{Cn}-cert.pem", $"{Cn}-key.pem" })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} missing; output: {text}");
