@@ -20,7 +20,7 @@ public sealed class MtlsGatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Backend = await RecordingBackend.StartAsync();
-        Gateway = await GatewayHost.StartAsync(Config(Backend.Url, Pki, relativeTo: Path.GetTempPath()));
+        Gateway = await GatewayHost.StartAsync(Config(Backend.Url, Pki, relativeTo: Path.GetTempPath()).WithHttpEndpoint());
     }
 
     /// <summary>

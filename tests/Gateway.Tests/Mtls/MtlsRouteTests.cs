@@ -129,6 +129,19 @@ public sealed class MtlsRouteTests(MtlsGatewayFixture fixture) : IClassFixture<M
         Assert.Equal(before, _backend.Count);
     }
 
+    [Fact]
+    public async Task PlainHttp_OnAnMtlsRoute_Gets401_AndIsNotForwarded()
+    {
+        var before = _backend.Count;
+        using var client = new CountingClient(fixture.Gateway.HttpAddress!);
+
+        using var response = await client.Http.GetAsync("/internal/tx/1");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("HTTPS", detail, StringComparison.Ordinal);
+        Assert.Equal(before, _backend.Count);
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public async Task SameConnectionWithoutCertificate_StillGets200_OnAnApiKeyRoute(string version)
