@@ -4,4 +4,31 @@ public static class HmacDefaults
 {
     public const string AuthenticationScheme = "Hmac";
     public const string ConfigSection = "Auth:Hmac";
+
+    /// <summary>The StackExchange.Redis configuration string of the shared nonce store.</summary>
+    public const string RedisConnectionStringName = "Redis";
+
+    public const string KeyIdHeader = "X-API-Key";
+    public const string TimestampHeader = "X-Timestamp";
+    public const string NonceHeader = "X-Nonce";
+    public const string SignatureHeader = "X-Signature";
+
+    /// <summary>The four headers a signed request carries.</summary>
+    public static IReadOnlyList<string> Headers { get; } = [KeyIdHeader, TimestampHeader, NonceHeader, SignatureHeader];
+
+    public static readonly TimeSpan DefaultMaxSkew = TimeSpan.FromMinutes(5);
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Unix seconds fit in 11 digits until the year 5138; longer values are refused before parsing.</summary>
+    public const int MaxTimestampLength = 12;
+
+    public const int MinNonceLength = 8;
+    public const int MaxNonceLength = 128;
+    public const int MaxKeyIdLength = 256;
+
+    /// <summary>Hex SHA-256: 64 characters, either case.</summary>
+    public const int SignatureLength = 64;
+
+    /// <summary>Secrets shorter than this are refused by config validation.</summary>
+    public const int MinSecretLength = 16;
 }

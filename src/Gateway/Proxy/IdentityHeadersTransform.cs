@@ -47,6 +47,13 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
             case Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme when !auth.ForwardCredentials:
                 request.Headers.Authorization = null;
                 break;
+            case Gateway.Auth.Hmac.HmacDefaults.AuthenticationScheme when !auth.ForwardCredentials:
+                // The backend gets the verified key id as X-Client-Id; the signing headers are for the gateway only.
+                foreach (var header in Gateway.Auth.Hmac.HmacDefaults.Headers)
+                {
+                    request.Headers.Remove(header);
+                }
+                break;
         }
     }
 

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Gateway.Auth.Hmac.Nonces;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Auth.Hmac;
+
+/// <summary>
+/// Verifies a signed request: strict header parsing, the timestamp window, the signature over the
+/// method, the raw request target, timestamp, nonce and body (read once, buffered and rewound so YARP
+/// forwards it byte for byte), and only then records the nonce.
+/// </summary>
+internal sealed partial class HmacHandler(
+    IOptionsMonitor<HmacOptions> options, ILoggerFactory logger, UrlEncoder encoder, INonceStore nonces, TimeProvider time)
+    : GatewayAuthenticationHandler<HmacOptions>(options, logger, encoder)
+{
+    private const int ReadChunk = 16 * 1024;
+
+    protected override string Challenge => "Hmac headers=\"X-API-Key X-Timestamp X-Nonce X-Signature\"";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!TryGetSingle(HmacDefaults.KeyIdHeader, out var keyId, out var failure)
+            || !TryGetSingle(HmacDefaults.TimestampHeader, out var timestampText, out failure)
+            || !TryGetSingle(HmacDefaults.NonceHeader, out var nonce, out failure)
+            || !TryGetSingle(HmacDefaults.SignatureHeader, out var signatureText, out failure))
+        {
+            return failure!;
+        }
+        if (keyId.Length > HmacDefaults.MaxKeyIdLength)
+        {
+            return Fail($"malformed {HmacDefaults.KeyIdHeader} header");
+        }
+        if (!HmacSignature.TryParseTimestamp(timestampText, out var timestamp))
+        {
+            return Fail($"malformed {HmacDefaults.TimestampHeader} header (expected Unix seconds as decimal digits)");
+        }
+        if (!HmacSignature.IsValidNonce(nonce))
+        {
+            return Fail($"malformed {HmacDefaults.NonceHeader} header (expected {HmacDefaults.MinNonceLength} to {HmacDefaults.MaxNonceLength} characters of A-Z a-z 0-9 - _ . ~ + / =)");
+        }
+        var presented = new byte[HmacSignature.Length];
+        if (!HmacSignature.TryParse(signatureText, presented))
+        {
+            return Fail($"malformed {HmacDefaults.SignatureHeader} header (expected {HmacDefaults.SignatureLength} hex characters)");
+        }
+
+        var options = Options;
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        if (Math.Abs(now - timestamp) > (long)options.MaxSkew.TotalSeconds)
+        {
+            return Fail("timestamp outside the allowed window");
+        }
+        var client = options.Find(keyId);
+        if (client is null)
+        {
+            return Fail("unknown key id");
+        }
+        var target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!HmacRequestTarget.IsCanonical(target))
+        {
+            return Fail("request target is not in canonical form (no dot segments, '//', backslashes or encoded '/', '.', '\\')");
+        }
+
+        byte[] expected;
+        using (var hmac = HmacSignature.Begin(client.Secret, Request.Method, target!, timestampText, nonce))
+        {
+            var bodyFailure = await HashBodyAsync(hmac, options.MaxBodyBytes);
+            if (bodyFailure is not null)
+            {
+                return bodyFailure;
+            }
+            expected = hmac.GetHashAndReset();
+        }
+        if (!HmacSignature.Matches(expected, presented))
+        {
+            return Fail("signature mismatch");
+        }
+
+        NonceResult recorded;
+        try
+        {
+            recorded = await nonces.TryRecordAsync(client.KeyId, nonce, timestamp, options.MaxSkew, Context.RequestAborted);
+        }
+        catch (NonceStoreUnavailableException)
+        {
+            return Fail("nonce store unavailable, retry later", StatusCodes.Status503ServiceUnavailable);
+        }
+        return recorded switch
+        {
+            NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(client), Scheme.Name)),
+            NonceResult.Replayed => Fail("nonce already used"),
+            _ => Fail("request signed before the nonce store was reset; sign it again"),
+        };
+    }
+
+    /// <summary>
+    /// Streams the body into the HMAC, at most <paramref name="maxBytes"/>: refused from
+    /// <c>Content-Length</c> before reading, else when the stream passes the limit. The body stays
+    /// buffered and is rewound for forwarding.
+    /// </summary>
+    private async Task<AuthenticateResult?> HashBodyAsync(System.Security.Cryptography.IncrementalHash hmac, long maxBytes)
+    {
+        if (Request.ContentLength > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+        var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false } && (sizeLimit.MaxRequestBodySize is null || sizeLimit.MaxRequestBodySize > maxBytes))
+        {
+            sizeLimit.MaxRequestBodySize = maxBytes;
+        }
+
+        Request.EnableBuffering();
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await Request.Body.ReadAsync(buffer.AsMemory(0, ReadChunk), Context.RequestAborted)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    return TooLarge(maxBytes);
+                }
+                hmac.AppendData(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(maxBytes);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            LogBodyUnreadable(Logger, ex);
+            return Fail("the request body could not be read", StatusCodes.Status400BadRequest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        Request.Body.Position = 0;
+        return null;
+    }
+
+    private static AuthenticateResult TooLarge(long maxBytes) =>
+        Fail(string.Create(CultureInfo.InvariantCulture, $"request body larger than {maxBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+
+    private bool TryGetSingle(string header, out string value, out AuthenticateResult? failure)
+    {
+        var values = Request.Headers[header];
+        value = string.Empty;
+        failure = values.Count switch
+        {
+            0 => Fail($"missing {header} header"),
+            > 1 => Fail($"more than one {header} header"),
+            _ when string.IsNullOrEmpty(values[0]) => Fail($"empty {header} header"),
+            _ => null,
+        };
+        if (failure is null)
+        {
+            value = values[0]!;
+        }
+        return failure is null;
+    }
+
+    private ClaimsPrincipal CreatePrincipal(HmacClient client)
+    {
+        var claims = new List<Claim>(client.Scopes.Length + 2)
+        {
+            new(GatewayClaimTypes.ClientId, client.KeyId),
+            new(GatewayClaimTypes.AuthMethod, HmacDefaults.AuthenticationScheme),
+        };
+        foreach (var scope in client.Scopes)
+        {
+            claims.Add(new Claim(GatewayClaimTypes.Scope, scope));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, GatewayClaimTypes.ClientId, null));
+    }
+
+    [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
+    private static partial void LogBodyUnreadable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,16 @@
+namespace Gateway.Auth.Hmac.Nonces;
+
+/// <summary>
+/// Remembers the nonces of verified requests for as long as their timestamps can stay valid.
+/// Implementations record atomically: of any number of concurrent calls with the same key id and
+/// nonce, exactly one gets <see cref="NonceResult.Recorded"/>.
+/// </summary>
+internal interface INonceStore
+{
+    /// <summary>
+    /// Records <paramref name="nonce"/> for <paramref name="keyId"/>, unless it was seen before or
+    /// <paramref name="timestamp"/> predates what the store can vouch for.
+    /// </summary>
+    /// <exception cref="NonceStoreUnavailableException">The store cannot answer; the request must not pass.</exception>
+    ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken);
+}

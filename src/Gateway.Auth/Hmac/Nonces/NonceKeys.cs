@@ -1,0 +1,17 @@
+namespace Gateway.Auth.Hmac.Nonces;
+
+/// <summary>
+/// The Redis keys of the nonce store. All share the hash tag <c>{gw:hmac}</c> so the script's keys
+/// live in one slot on Redis Cluster. The key id is length-prefixed so that no (key id, nonce) pair
+/// can collide with another.
+/// </summary>
+internal static class NonceKeys
+{
+    public const string Epoch = "{gw:hmac}:epoch";
+
+    public static string For(string keyId, string nonce) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{gw:hmac}}:n:{keyId.Length}:{keyId}:{nonce}");
+
+    /// <summary>Nonces are kept for twice the skew (a timestamp is valid from skew before to skew after it), plus a minute for clock differences between instances.</summary>
+    public static TimeSpan Lifetime(TimeSpan maxSkew) => (2 * maxSkew) + TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,16 @@
+namespace Gateway.Auth.Hmac.Nonces;
+
+internal enum NonceResult
+{
+    /// <summary>First sighting: the nonce is now recorded and the request may pass.</summary>
+    Recorded,
+
+    /// <summary>The nonce was recorded before: a replay.</summary>
+    Replayed,
+
+    /// <summary>
+    /// The request was signed no later than the store's epoch (when it started, or when Redis was
+    /// found wiped): nonces from before then are unknown, so the request could be a replay.
+    /// </summary>
+    BeforeEpoch,
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Hmac;
+
+/// <summary>
+/// The nonce store failing the ways Redis fails: stopped, back, flushed, restarted empty, read-only,
+/// out of memory; and two gateway processes sharing one Redis. Each test owns its Redis and gateway.
+/// </summary>
+public sealed class HmacRedisFaultTests
+{
+    private const string BeforeEpoch = "request signed before the nonce store was reset; sign it again";
+
+    [Fact]
+    public async Task RedisStopped_Is503WithRetryAfter_NotForwarded_ApiKeyStill200_AndRecoversWithoutRestart()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+        using (var ok = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/before")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        await redis.StopAsync();
+        var before = backend.Count;
+        using var down = await client.SendAsync(HmacTestClient.Create("POST", "/api/orders/down", Encoding.UTF8.GetBytes("{}")));
+        using var apiKey = new HttpRequestMessage(HttpMethod.Get, "/api/test/1");
+        apiKey.Headers.Add("X-API-Key", HmacTestClient.ApiKey);
+        using var apiKeyResponse = await client.SendAsync(apiKey);
+        using var ready = await client.GetAsync("/readyz");
+
+        Assert.Equal("nonce store unavailable, retry later", await ProblemAssert.IsProblemAsync(down, HttpStatusCode.ServiceUnavailable));
+        Assert.True(down.Headers.RetryAfter is not null, "503 without Retry-After");
+        Assert.Equal(HttpStatusCode.OK, apiKeyResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(before + 1, backend.Count);
+        Assert.Equal("/api/test/1", backend.Last.Target);
+
+        await redis.RestartAsync();
+        // Restarted empty: the gateway sets a new epoch when it reconnects; wait past it, then sign anew.
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        await Wait.UntilAsync(async () =>
+        {
+            using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/back"));
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), "HMAC works again after Redis came back");
+        using var readyAgain = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
+        Assert.Equal("/api/orders/back", backend.Last.Target);
+    }
+
+    [Fact]
+    public async Task RedisFlushed_ReplayOfAnAcceptedRequest_IsRefused()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+        using var original = HmacTestClient.Create("POST", "/api/orders/pay", Encoding.UTF8.GetBytes("{\"amount\":100}"));
+        using var replay = await HmacTestClient.CopyAsync(original);
+        using (var accepted = await client.SendAsync(original))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+        var before = backend.Count;
+        Assert.Equal("2", await redis.CommandAsync("DBSIZE")); // the epoch marker and the nonce: the store is Redis
+
+        await redis.FlushAsync();
+        using var response = await client.SendAsync(replay);
+
+        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, backend.Count);
+    }
+
+    [Fact]
+    public async Task RedisRestartedEmpty_ReplayOfAnAcceptedRequest_IsRefused()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+        using var original = HmacTestClient.Create("POST", "/api/orders/pay", Encoding.UTF8.GetBytes("{\"amount\":100}"));
+        using var replay = await HmacTestClient.CopyAsync(original);
+        using var replayAgain = await HmacTestClient.CopyAsync(original);
+        using (var accepted = await client.SendAsync(original))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+        var before = backend.Count;
+
+        await redis.RestartAsync();
+        // Whether the replay races the reconnection (503) or comes after it (401), it never passes.
+        using var first = await client.SendAsync(replay);
+        Assert.True(first.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable, $"{(int)first.StatusCode}");
+        await Wait.UntilAsync(async () => (await redis.CommandAsync("EXISTS", HmacTestClient.EpochKey)) == "1", TimeSpan.FromSeconds(20), "the gateway reconnected and set a new epoch");
+        using var second = await client.SendAsync(replayAgain);
+
+        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, backend.Count);
+    }
+
+    [Fact]
+    public async Task RedisSlow_Is503WithinSeconds_NotForwarded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+
+        var sleeping = redis.SleepAsync(TimeSpan.FromSeconds(4));
+        await Task.Delay(200); // let DEBUG SLEEP reach the server first
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/slow"));
+        var elapsed = started.Elapsed;
+        await sleeping;
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3.5), $"took {elapsed.TotalSeconds:0.0}s");
+        Assert.Equal(0, backend.Count);
+    }
+
+    [Fact]
+    public async Task RedisReadOnly_Is503_NotForwarded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+
+        await redis.SetReadOnlyAsync();
+        var before = backend.Count;
+        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/ro"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(before, backend.Count);
+    }
+
+    [Fact]
+    public async Task RedisOutOfMemory_Is503_NotForwarded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var client = gateway.CreateClient();
+
+        Assert.Equal("OK", await redis.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
+        var before = backend.Count;
+        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/oom"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(before, backend.Count);
+    }
+
+    [Fact]
+    public async Task TwoGatewayProcesses_OnOneRedis_ANonceAcceptedByOneIsRefusedByTheOther()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var first = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
+        var port = FreePort.Next();
+        var secondConfig = HmacTestClient.Config(backend, redis).Set("Kestrel:Endpoints:Https:Url", $"https://127.0.0.1:{port}");
+        var directory = Directory.CreateTempSubdirectory("gw-second-").FullName;
+        var configPath = Path.Combine(directory, "appsettings.json");
+        await File.WriteAllTextAsync(configPath, secondConfig.ToJson());
+        await using var second = GatewayProcess.StartDll(directory, null, "--config", configPath);
+        var secondAddress = new Uri($"https://127.0.0.1:{port}/");
+        using var secondClient = first.CreateClient(baseAddress: secondAddress);
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                using var ready = await secondClient.GetAsync("/readyz");
+                return ready.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                Assert.False(second.HasExited, second.Output);
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), "the second gateway process is ready");
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        using var firstClient = first.CreateClient();
+
+        using var original = HmacTestClient.Create("POST", "/api/orders/shared", Encoding.UTF8.GetBytes("{\"n\":1}"));
+        using var replay = await HmacTestClient.CopyAsync(original);
+        using var accepted = await firstClient.SendAsync(original);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var before = backend.Count;
+        using var refused = await secondClient.SendAsync(replay);
+
+        Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, backend.Count);
+
+        // And the other way round: the second process accepts, the first refuses.
+        using var other = HmacTestClient.Create("GET", "/api/orders/other");
+        using var otherReplay = await HmacTestClient.CopyAsync(other);
+        using var otherAccepted = await secondClient.SendAsync(other);
+        Assert.Equal(HttpStatusCode.OK, otherAccepted.StatusCode);
+        using var otherRefused = await firstClient.SendAsync(otherReplay);
+        Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(otherRefused, HttpStatusCode.Unauthorized));
+        Assert.Equal(before + 1, backend.Count);
+    }
+
+    [Fact]
+    public async Task WithoutRedis_MemoryStore_RefusesReplays_AndWarnsItIsSingleInstance()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis: null));
+        using var client = gateway.CreateClient();
+        using var original = HmacTestClient.Create("GET", "/api/orders/memory");
+        using var replay = await HmacTestClient.CopyAsync(original);
+
+        using var accepted = await client.SendAsync(original);
+        using var refused = await client.SendAsync(replay);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
+        Assert.Equal(1, backend.Count);
+        await Wait.UntilAsync(() => gateway.LogText().Contains("only safe for a single gateway instance", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the start-up warning is logged");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using Gateway.Client;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Hmac;
+
+/// <summary>Builds signed requests with every part under the test's control, so each can be tampered with.</summary>
+public static class HmacTestClient
+{
+    public const string KeyId = "client-1";
+    public const string Secret = "test-secret-0123456789abcdef-xyz";
+    public const string Scope = "write:orders";
+    public const string NoScopeKeyId = "client-2";
+    public const string NoScopeSecret = "other-secret-0123456789abcdef-xyz";
+    public const string ApiKey = "sk-test-e5f6g7h8";
+
+    public const string EpochKey = "{gw:hmac}:epoch";
+
+    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>A config with an Hmac route, an ApiKey route and the two HMAC clients; Redis when given.</summary>
+    public static GatewayConfig Config(RecordingBackend backend, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
+        new GatewayConfig(backend.Url)
+            .Route("orders", "/api/orders/{**rest}", "Hmac", Scope)
+            .Route("test", "/api/test/{**rest}", "ApiKey", "read:test")
+            .ApiKeyClient("test-client", ApiKey, "read:test")
+            .Set("Auth:Hmac:MaxSkew", "00:05:00")
+            .Set("Auth:Hmac:MaxBodyBytes", maxBodyBytes)
+            .Set($"Auth:Hmac:Clients:{KeyId}:Secret", Secret)
+            .Set($"Auth:Hmac:Clients:{KeyId}:Scopes", new System.Text.Json.Nodes.JsonArray(Scope))
+            .Set($"Auth:Hmac:Clients:{NoScopeKeyId}:Secret", NoScopeSecret)
+            .Set("ConnectionStrings:Redis", redis?.ConnectionString);
+
+    public static string Sign(string secret, string method, string target, string timestamp, string nonce, byte[] body) =>
+        HmacSigningHandler.Sign(Encoding.UTF8.GetBytes(secret), method, target, timestamp, nonce, body);
+
+    /// <summary>
+    /// A request for <paramref name="target"/> signed over exactly the given parts; <paramref name="sign"/>
+    /// lets a test sign something other than what is sent.
+    /// </summary>
+    public static HttpRequestMessage Create(
+        string method, string target, byte[]? body = null, string? timestamp = null, string? nonce = null,
+        string keyId = KeyId, string secret = Secret, string? signature = null)
+    {
+        body ??= [];
+        timestamp ??= Now.ToString();
+        nonce ??= HmacSigningHandler.NewNonce();
+        signature ??= Sign(secret, method, target, timestamp, nonce, body);
+        var request = new HttpRequestMessage(new HttpMethod(method), target);
+        if (body.Length > 0 || method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+        request.Headers.TryAddWithoutValidation("X-API-Key", keyId);
+        request.Headers.TryAddWithoutValidation("X-Timestamp", timestamp);
+        request.Headers.TryAddWithoutValidation("X-Nonce", nonce);
+        request.Headers.TryAddWithoutValidation("X-Signature", signature);
+        return request;
+    }
+
+    /// <summary>A copy of <paramref name="original"/> with the same headers and body: what a replaying attacker sends.</summary>
+    public static async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage original)
+    {
+        var copy = new HttpRequestMessage(original.Method, original.RequestUri);
+        foreach (var header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+        if (original.Content is not null)
+        {
+            copy.Content = new ByteArrayContent(await original.Content.ReadAsByteArrayAsync());
+            foreach (var header in original.Content.Headers)
+            {
+                copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+        return copy;
+    }
+
+    /// <summary>
+    /// Waits until the clock has passed the Redis epoch marker the gateway set when it connected
+    /// (requests signed in or before the epoch's second are refused), so a test's first request counts.
+    /// </summary>
+    public static async Task WaitPastEpochAsync(RedisServer redis)
+    {
+        long epoch = 0;
+        await Wait.UntilAsync(async () => long.TryParse(await redis.CommandAsync("GET", EpochKey), out epoch), TimeSpan.FromSeconds(15), "the gateway set the Redis epoch marker");
+        await Wait.UntilAsync(() => Now > epoch, TimeSpan.FromSeconds(5), "the clock passed the epoch");
+    }
+}

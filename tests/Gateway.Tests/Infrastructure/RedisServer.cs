@@ -1,0 +1,133 @@
+using System.Diagnostics;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port, without persistence (<c>--save "" --appendonly
+/// no</c>), in its own temp directory. Stop, restart (empty, same port), flush and read-only helpers
+/// let tests break it the ways production Redis breaks.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private Process? _process;
+
+    private RedisServer(int port, string directory)
+    {
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis configuration string for this server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var server = new RedisServer(FreePort.Next(), Directory.CreateTempSubdirectory("gw-redis-").FullName);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server (like a crash: nothing is saved).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+        await Wait.UntilAsync(async () => !await PingsAsync(), TimeSpan.FromSeconds(10), $"redis on port {Port} is down");
+    }
+
+    /// <summary>Starts it again on the same port, empty (no persistence).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartProcessAsync();
+    }
+
+    public Task FlushAsync() => ExpectAsync("OK", "FLUSHALL");
+
+    /// <summary>Turns the server into a replica of a master that does not exist: every write answers READONLY.</summary>
+    public Task SetReadOnlyAsync() => ExpectAsync("OK", "REPLICAOF", "127.0.0.1", FreePort.Next().ToString());
+
+    public Task SetWritableAsync() => ExpectAsync("OK", "REPLICAOF", "NO", "ONE");
+
+    /// <summary>Blocks the server for <paramref name="duration"/> (<c>DEBUG SLEEP</c>): a slow Redis. Returns when it answers again.</summary>
+    public Task SleepAsync(TimeSpan duration) => CommandAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Runs one command through <c>redis-cli</c>; returns its raw output, trimmed.</summary>
+    public async Task<string> CommandAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("redis-cli")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["-h", "127.0.0.1", "-p", Port.ToString(), .. args])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-cli");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(cts.Token);
+        return (output + error).Trim();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var info = new ProcessStartInfo("redis-server")
+        {
+            WorkingDirectory = _directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--daemonize", "no", "--maxmemory-policy", "noeviction", "--enable-debug-command", "local"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-server");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Wait.UntilAsync(PingsAsync, TimeSpan.FromSeconds(15), $"redis on port {Port} answers PING");
+    }
+
+    private async Task<bool> PingsAsync() => await CommandAsync("PING") == "PONG";
+
+    private async Task ExpectAsync(string expected, params string[] args)
+    {
+        var answer = await CommandAsync(args);
+        if (answer != expected)
+        {
+            throw new InvalidOperationException($"redis {string.Join(' ', args)} answered '{answer}'");
+        }
+    }
+}
