@@ -16,11 +16,27 @@ public sealed class MtlsDemoTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    private static void Overlay(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing)
+            {
+                Overlay(existing, child);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
     [Fact]
     public async Task DevelopmentDemo_MakesTheCertificatesOnFirstStart_AndItsMtlsRouteWorks()
     {
-        // The repository's demo config, moved to free loopback ports.
+        // The repository's demo config with its Development overlay, moved to free loopback ports.
         var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(GatewayProcess.RepositoryRoot, "appsettings.json")))!.AsObject();
+        Overlay(config, JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(GatewayProcess.RepositoryRoot, "appsettings.Development.json")))!.AsObject());
         var echo = $"http://127.0.0.1:{FreePort.Next()}";
         config["Kestrel"]!["Endpoints"]!["Https"]!["Url"] = "https://127.0.0.1:0";
         config["Demo"] = new JsonObject { ["EchoBackend"] = echo };
