@@ -25,6 +25,7 @@ public static class GatewayApp
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton(new GatewayPaths(configFile, baseDirectory));
+        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
 
         if (builder.Environment.IsDevelopment())
         {
