@@ -1,5 +1,4 @@
 using Gateway.Auth;
-using Gateway.Auth.Configuration;
 using Gateway.Auth.OAuth2.TokenService;
 using Gateway.Auth.Problems;
 using Gateway.Configuration;
@@ -27,6 +26,7 @@ public static class GatewayApp
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton(new GatewayPaths(configFile, baseDirectory));
+        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
 
         if (builder.Environment.IsDevelopment())
         {
@@ -49,7 +49,6 @@ public static class GatewayApp
         builder.AddGatewaySerilog();
         KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
 
-        builder.Services.AddSingleton(new ConfigBaseDirectory(paths.BaseDirectory));
         builder.Services.AddGatewayAuth(builder.Configuration);
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();

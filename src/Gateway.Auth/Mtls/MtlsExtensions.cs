@@ -1,5 +1,8 @@
+using Gateway.Auth.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Auth.Mtls;
 
@@ -9,6 +12,23 @@ public static class MtlsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return builder.AddScheme<AuthenticationSchemeOptions, UnavailableStrategyHandler>(MtlsDefaults.AuthenticationScheme, null);
+        // Configure with an IConfiguration section registers a change-token source: a reload rebuilds the options.
+        builder.Services.Configure<MtlsOptions>(MtlsDefaults.AuthenticationScheme, configuration.GetSection(MtlsDefaults.ConfigSection));
+        // Relative TrustedCaFile/CrlFile paths resolve against the config file's directory, as validation does.
+        builder.Services.AddOptions<MtlsOptions>(MtlsDefaults.AuthenticationScheme)
+            .PostConfigure<IServiceProvider>((options, services) =>
+            {
+                if (services.GetService<ConfigBaseDirectory>() is { } baseDirectory)
+                {
+                    options.BaseDirectory = baseDirectory.Path;
+                }
+                // The binder skips entries with nothing in them ("cn": {} or "Scopes": []), but listing a CN allows it.
+                foreach (var client in configuration.GetSection($"{MtlsDefaults.ConfigSection}:Clients").GetChildren())
+                {
+                    options.Clients.TryAdd(client.Key, new MtlsClientOptions());
+                }
+            });
+        builder.Services.TryAddSingleton<MtlsValidationCache>();
+        return builder.AddScheme<MtlsOptions, MtlsHandler>(MtlsDefaults.AuthenticationScheme, null);
     }
 }

@@ -3,12 +3,13 @@ namespace Gateway.Cli;
 /// <summary>The verbs the <c>Gateway</c> program takes besides serving.</summary>
 internal static class CliCommands
 {
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "validate" or "keys" or "demo-backend" or "help" or "--help" or "-h";
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "validate" or "keys" or "certs" or "demo-backend" or "help" or "--help" or "-h";
 
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr) => args[0] switch
     {
         "validate" => ValidateCommand.Run(args[1..], configPath, stdout, stderr),
         "keys" => KeysCommand.Run(args[1..], stdout, stderr),
+        "certs" => CertsCommand.Run(args[1..], configPath, stdout, stderr),
         "demo-backend" => DemoBackendCommand.Run(args[1..], stdout),
         _ => Usage(stdout),
     };
@@ -22,6 +23,9 @@ internal static class CliCommands
               validate             check the config and print the route table; exit 1 on errors
               keys new CLIENT      make a new random API key or token-service client secret; prints it once, with the sha256: line to paste
               keys hash KEY        print the sha256: line for an existing key or secret
+              certs dev [--out DIR] [--days N] [--host NAME]... [CN ...]
+                                   write a development CA, a server cert for localhost (and each --host)
+                                   and client certs for the CNs, in PEM (default DIR: certs/dev)
               demo-backend [URL]   run the demo echo backend alone (default http://0.0.0.0:8080)
             """);
         return 0;

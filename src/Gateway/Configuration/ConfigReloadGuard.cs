@@ -21,7 +21,7 @@ internal sealed partial class ConfigReloadGuard(string baseDirectory)
         {
             var layer = ReferenceEquals(provider, changed)
                 ? candidate
-                : provider is ValidatedJsonConfigurationProvider json ? json.Snapshot() : Flatten(provider);
+                : provider is ValidatedJsonConfigurationProvider json ? json.Snapshot() : ConfigurationSnapshot.Flatten(provider);
             builder.AddInMemoryCollection(layer);
         }
         if (_root is null)
@@ -44,26 +44,6 @@ internal sealed partial class ConfigReloadGuard(string baseDirectory)
         if (_logger is not null)
         {
             LogAccepted(_logger, path);
-        }
-    }
-
-    private static Dictionary<string, string?> Flatten(IConfigurationProvider provider)
-    {
-        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Walk(provider, null, data);
-        return data;
-    }
-
-    private static void Walk(IConfigurationProvider provider, string? parent, Dictionary<string, string?> data)
-    {
-        foreach (var key in provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            var path = parent is null ? key : ConfigurationPath.Combine(parent, key);
-            if (provider.TryGet(path, out var value) && value is not null)
-            {
-                data[path] = value;
-            }
-            Walk(provider, path, data);
         }
     }
 

@@ -98,14 +98,9 @@ internal sealed class ValidatedJsonConfigurationProvider : ConfigurationProvider
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var parsed = new ConfigurationBuilder().AddJsonStream(stream).Build();
-            var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (key, value) in parsed.AsEnumerable())
-            {
-                if (value is not null)
-                {
-                    data[key] = value;
-                }
-            }
+            // Keep empty objects and arrays as null entries, as the stock JSON provider does
+            // ("cn": {} is a listed client with no scopes, not nothing).
+            var data = ConfigurationSnapshot.Flatten(parsed.Providers.Single());
             return data;
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidDataException)

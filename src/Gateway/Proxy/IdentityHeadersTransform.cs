@@ -29,6 +29,10 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
         if (!auth.IsPublic)
         {
             AddIdentity(context, context.HttpContext.User);
+            if (auth.ForwardCertificate)
+            {
+                AddCertificate(context);
+            }
         }
         return ValueTask.CompletedTask;
     }
@@ -83,6 +87,16 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
         if (certificateCn is not null)
         {
             Add(context, IdentityHeaders.ClientVerify, "SUCCESS");
+        }
+    }
+
+    /// <summary>RFC 9440 <c>Client-Cert</c>: the verified certificate's DER as a structured-field byte sequence.</summary>
+    private static void AddCertificate(RequestTransformContext context)
+    {
+        var certificate = context.HttpContext.Connection.ClientCertificate;
+        if (certificate is not null && context.HttpContext.User.HasClaim(c => c.Type == GatewayClaimTypes.CertificateSha256))
+        {
+            Add(context, IdentityHeaders.ClientCert, $":{Convert.ToBase64String(certificate.RawData)}:");
         }
     }
 

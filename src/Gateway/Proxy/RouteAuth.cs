@@ -71,6 +71,12 @@ public sealed record RouteAuth
             return null;
         }
 
+        if (forwardCertificate && strategy != Gateway.Auth.Mtls.MtlsDefaults.AuthenticationScheme)
+        {
+            error = $"Metadata:{ForwardCertificateKey} is only for {Gateway.Auth.Mtls.MtlsDefaults.AuthenticationScheme} routes";
+            return null;
+        }
+
         return new RouteAuth
         {
             Strategy = strategy,

@@ -12,9 +12,13 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
         "X-Auth-Method", "x-auth-anything", "Client-Cert", "client-cert-chain", "X-Forwarded-Client-Cert",
     ];
 
-    private static HttpRequestMessage Spoofed(string path, string? key)
+    private static HttpRequestMessage Spoofed(string path, string? key, string version)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(HttpMethod.Get, path)
+        {
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         foreach (var name in SpoofedHeaders)
         {
             request.Headers.TryAddWithoutValidation(name, "evil");
@@ -34,11 +38,12 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
     public async Task OnApiKeyRoute_OnlyTheGatewaysValuesArrive_ExactlyOnce(string version)
     {
         using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
-        using var request = Spoofed("/api/transactions/spoof", ApiKeyGatewayFixture.PaymentKey);
+        using var request = Spoofed("/api/transactions/spoof", ApiKeyGatewayFixture.PaymentKey, version);
 
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
         var seen = fixture.Backend.Last;
         Assert.Equal("payment-service", seen.Header("X-Client-Id"));
         Assert.Equal("ApiKey", seen.Header("X-Auth-Method"));
@@ -54,11 +59,12 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
     public async Task OnPublicRoute_NoIdentityHeaderArrives(string version)
     {
         using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
-        using var request = Spoofed("/public/spoof", key: null);
+        using var request = Spoofed("/public/spoof", key: null, version);
 
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
         var seen = fixture.Backend.Last;
         Assert.Equal("/public/spoof", seen.Target);
         Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("evil", StringComparison.Ordinal));

@@ -1,0 +1,7 @@
+namespace Bench.LoadGen;
+
+internal enum ProxyKind
+{
+    Gateway,
+    Nginx,
+}

@@ -1,0 +1,8 @@
+namespace Bench.LoadGen;
+
+internal enum RunPhase
+{
+    WarmUp,
+    Measuring,
+    Done,
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Auth.Mtls;
+
+/// <summary>
+/// Authenticates with the client certificate from the TLS handshake. The chain verdict may come from
+/// the cache; the CN allow-list and scopes are read from the current options on every request, so
+/// removing a CN from the config refuses the next request even on a connection that stays open.
+/// </summary>
+internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, ILoggerFactory logger, UrlEncoder encoder, MtlsValidationCache cache)
+    : GatewayAuthenticationHandler<MtlsOptions>(options, logger, encoder)
+{
+    // A certificate cannot be asked for again once the handshake is over: the challenge only names the scheme.
+    protected override string Challenge => "Mtls";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.IsHttps)
+        {
+            return Fail("client certificate authentication needs HTTPS");
+        }
+        var certificate = Context.Connection.ClientCertificate ?? await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
+        if (certificate is null)
+        {
+            return Fail("no client certificate presented");
+        }
+
+        MtlsValidationResult result;
+        try
+        {
+            result = cache.Validate(certificate, Options.Trust, TimeProvider.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // The files were valid when the config was loaded; they changed or vanished since.
+            LogTrustUnavailable(Logger, ex.Message);
+            return Fail("client certificate could not be verified");
+        }
+
+        if (result.Identity is not { } identity)
+        {
+            LogRejected(Logger, result.Failure!);
+            return Fail(result.Failure!);
+        }
+        if (!Options.Clients.TryGetValue(identity.CommonName, out var client))
+        {
+            return Fail($"certificate CN '{identity.CommonName}' is not allowed", StatusCodes.Status403Forbidden);
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(identity, client), Scheme.Name));
+    }
+
+    private ClaimsPrincipal CreatePrincipal(MtlsCertificateIdentity identity, MtlsClientOptions client)
+    {
+        var claims = new List<Claim>(identity.CertificateClaims.Count + client.Scopes.Count + 4);
+        claims.AddRange(identity.CertificateClaims);
+        claims.Add(new Claim(GatewayClaimTypes.ClientId, identity.CommonName));
+        claims.Add(new Claim(GatewayClaimTypes.AuthMethod, MtlsDefaults.AuthenticationScheme));
+        claims.Add(new Claim(GatewayClaimTypes.CertificateCommonName, identity.CommonName));
+        claims.Add(new Claim(GatewayClaimTypes.CertificateSha256, identity.Sha256));
+        foreach (var scope in client.Scopes)
+        {
+            claims.Add(new Claim(GatewayClaimTypes.Scope, scope));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, GatewayClaimTypes.ClientId, null));
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Client certificate rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Mtls trust files could not be read: {Error}")]
+    private static partial void LogTrustUnavailable(ILogger logger, string error);
+}

@@ -1,0 +1,147 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Gateway.Auth.Mtls;
+
+/// <summary>
+/// One CRL (RFC 5280 §5) from <c>Auth:Mtls:CrlFile</c>, accepted only when signed by a trusted CA.
+/// .NET on Linux cannot be handed a CRL for offline chain checks, so the gateway reads it itself:
+/// the revoked serial numbers, the issuer, and when it goes stale.
+/// </summary>
+internal sealed class MtlsRevocationList
+{
+    private readonly HashSet<string> _revokedSerials;
+
+    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
+    {
+        Issuer = issuer;
+        NextUpdate = nextUpdate;
+        _revokedSerials = revokedSerials;
+    }
+
+    /// <summary>The trusted CA whose signature on this CRL verified.</summary>
+    public X509Certificate2 Issuer { get; }
+
+    public DateTimeOffset? NextUpdate { get; }
+
+    public bool IsRevoked(X509Certificate2 certificate) =>
+        _revokedSerials.Contains(Convert.ToHexString(certificate.SerialNumberBytes.Span));
+
+    public bool IsStale(DateTimeOffset now) => NextUpdate is { } next && next < now;
+
+    /// <summary>Reads every CRL in a PEM file (<c>X509 CRL</c> blocks) or one DER CRL.</summary>
+    public static List<MtlsRevocationList> LoadFile(string path, X509Certificate2Collection authorities)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var lists = new List<MtlsRevocationList>();
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        var remaining = text.AsSpan();
+        var sawPem = false;
+        while (PemEncoding.TryFind(remaining, out var fields))
+        {
+            sawPem = true;
+            if (remaining[fields.Label].SequenceEqual("X509 CRL"))
+            {
+                lists.Add(Parse(Convert.FromBase64String(remaining[fields.Base64Data].ToString()), authorities));
+            }
+            remaining = remaining[fields.Location.End..];
+        }
+        if (!sawPem)
+        {
+            lists.Add(Parse(bytes, authorities));
+        }
+        if (lists.Count == 0)
+        {
+            throw new InvalidDataException("contains no X509 CRL");
+        }
+        return lists;
+    }
+
+    internal static MtlsRevocationList Parse(byte[] der, X509Certificate2Collection authorities)
+    {
+        try
+        {
+            var list = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+            var tbsBytes = list.PeekEncodedValue().ToArray();
+            var tbs = list.ReadSequence();
+            var algorithm = list.ReadSequence().ReadObjectIdentifier();
+            var signature = list.ReadBitString(out _);
+
+            if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+            {
+                tbs.ReadInteger();
+            }
+            tbs.ReadSequence();
+            var issuerName = tbs.ReadEncodedValue().ToArray();
+            ReadTime(tbs);
+            DateTimeOffset? nextUpdate = null;
+            if (tbs.HasData && IsTime(tbs.PeekTag()))
+            {
+                nextUpdate = ReadTime(tbs);
+            }
+            var serials = new HashSet<string>(StringComparer.Ordinal);
+            if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                var revoked = tbs.ReadSequence();
+                while (revoked.HasData)
+                {
+                    var entry = revoked.ReadSequence();
+                    serials.Add(Convert.ToHexString(entry.ReadIntegerBytes().Span));
+                }
+            }
+
+            foreach (var authority in authorities)
+            {
+                if (authority.SubjectName.RawData.AsSpan().SequenceEqual(issuerName) && VerifySignature(authority, algorithm, tbsBytes, signature))
+                {
+                    return new MtlsRevocationList(authority, nextUpdate, serials);
+                }
+            }
+            throw new InvalidDataException("a CRL is not signed by any certificate in TrustedCaFile");
+        }
+        catch (AsnContentException ex)
+        {
+            throw new InvalidDataException("a CRL could not be read", ex);
+        }
+    }
+
+    private static bool IsTime(Asn1Tag tag) =>
+        tag.HasSameClassAndValue(Asn1Tag.UtcTime) || tag.HasSameClassAndValue(Asn1Tag.GeneralizedTime);
+
+    private static DateTimeOffset ReadTime(AsnReader reader) =>
+        reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+
+    private static bool VerifySignature(X509Certificate2 issuer, string algorithm, byte[] data, byte[] signature)
+    {
+        switch (algorithm)
+        {
+            case "1.2.840.113549.1.1.11" or "1.2.840.113549.1.1.12" or "1.2.840.113549.1.1.13":
+                using (var rsa = issuer.GetRSAPublicKey())
+                {
+                    return rsa is not null && rsa.VerifyData(data, signature, RsaHash(algorithm), RSASignaturePadding.Pkcs1);
+                }
+            case "1.2.840.10045.4.3.2" or "1.2.840.10045.4.3.3" or "1.2.840.10045.4.3.4":
+                using (var ecdsa = issuer.GetECDsaPublicKey())
+                {
+                    return ecdsa is not null && ecdsa.VerifyData(data, signature, EcdsaHash(algorithm), DSASignatureFormat.Rfc3279DerSequence);
+                }
+            default:
+                return false;
+        }
+    }
+
+    private static HashAlgorithmName RsaHash(string algorithm) => algorithm switch
+    {
+        "1.2.840.113549.1.1.12" => HashAlgorithmName.SHA384,
+        "1.2.840.113549.1.1.13" => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
+
+    private static HashAlgorithmName EcdsaHash(string algorithm) => algorithm switch
+    {
+        "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
+        "1.2.840.10045.4.3.4" => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
+}
