@@ -3,9 +3,25 @@ using Gateway.Tests.Infrastructure;
 namespace Gateway.Tests.Hmac;
 
 /// <summary>The root appsettings.json: the demo Hmac route's secret comes only from Development config or the environment.</summary>
-public sealed class HmacDemoConfigTests
+public sealed class HmacDemoConfigTests : IAsyncLifetime
 {
-    private static string RootConfig => Path.Combine(GatewayProcess.RepositoryRoot, "appsettings.json");
+    private readonly string _directory = Directory.CreateTempSubdirectory("gw-rootconfig-").FullName;
+
+    /// <summary>A copy of the root config beside the development CA it names (made here, so a fresh clone passes too).</summary>
+    private string RootConfig => Path.Combine(_directory, "appsettings.json");
+
+    public async Task InitializeAsync()
+    {
+        File.Copy(Path.Combine(GatewayProcess.RepositoryRoot, "appsettings.json"), RootConfig);
+        var (code, output) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "certs", "dev"));
+        Assert.True(code == 0, output);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task RootConfig_InProduction_WithoutTheSecret_IsRefused_NamingTheClient()
