@@ -41,20 +41,7 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<ApiKeyOptions> options, ILog
             return Task.FromResult(Fail("unknown API key"));
         }
 
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(client), Scheme.Name)));
-    }
-
-    private ClaimsPrincipal CreatePrincipal(ApiKeyClient client)
-    {
-        var claims = new List<Claim>(client.Scopes.Length + 2)
-        {
-            new(GatewayClaimTypes.ClientId, client.Name),
-            new(GatewayClaimTypes.AuthMethod, ApiKeyDefaults.AuthenticationScheme),
-        };
-        foreach (var scope in client.Scopes)
-        {
-            claims.Add(new Claim(GatewayClaimTypes.Scope, scope));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, GatewayClaimTypes.ClientId, null));
+        var principal = new ClaimsPrincipal(GatewayIdentity.Create(ApiKeyDefaults.AuthenticationScheme, client.Name, client.Scopes));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
 }

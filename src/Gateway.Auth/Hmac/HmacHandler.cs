@@ -94,7 +94,8 @@ internal sealed partial class HmacHandler(
         }
         return recorded switch
         {
-            NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(client), Scheme.Name)),
+            NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(
+                new ClaimsPrincipal(GatewayIdentity.Create(HmacDefaults.AuthenticationScheme, client.KeyId, client.Scopes)), Scheme.Name)),
             NonceResult.Replayed => Fail("nonce already used"),
             _ => Fail("request signed before the nonce store was reset; sign it again"),
         };
@@ -169,20 +170,6 @@ internal sealed partial class HmacHandler(
             value = values[0]!;
         }
         return failure is null;
-    }
-
-    private ClaimsPrincipal CreatePrincipal(HmacClient client)
-    {
-        var claims = new List<Claim>(client.Scopes.Length + 2)
-        {
-            new(GatewayClaimTypes.ClientId, client.KeyId),
-            new(GatewayClaimTypes.AuthMethod, HmacDefaults.AuthenticationScheme),
-        };
-        foreach (var scope in client.Scopes)
-        {
-            claims.Add(new Claim(GatewayClaimTypes.Scope, scope));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, GatewayClaimTypes.ClientId, null));
     }
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]

@@ -55,19 +55,13 @@ internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, 
         return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(identity, client), Scheme.Name));
     }
 
-    private ClaimsPrincipal CreatePrincipal(MtlsCertificateIdentity identity, MtlsClientOptions client)
+    private static ClaimsPrincipal CreatePrincipal(MtlsCertificateIdentity certificate, MtlsClientOptions client)
     {
-        var claims = new List<Claim>(identity.CertificateClaims.Count + client.Scopes.Count + 4);
-        claims.AddRange(identity.CertificateClaims);
-        claims.Add(new Claim(GatewayClaimTypes.ClientId, identity.CommonName));
-        claims.Add(new Claim(GatewayClaimTypes.AuthMethod, MtlsDefaults.AuthenticationScheme));
-        claims.Add(new Claim(GatewayClaimTypes.CertificateCommonName, identity.CommonName));
-        claims.Add(new Claim(GatewayClaimTypes.CertificateSha256, identity.Sha256));
-        foreach (var scope in client.Scopes)
-        {
-            claims.Add(new Claim(GatewayClaimTypes.Scope, scope));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, GatewayClaimTypes.ClientId, null));
+        var identity = GatewayIdentity.Create(MtlsDefaults.AuthenticationScheme, certificate.CommonName, client.Scopes);
+        GatewayIdentity.AddClaim(identity, GatewayClaimTypes.CertificateCommonName, certificate.CommonName);
+        GatewayIdentity.AddClaim(identity, GatewayClaimTypes.CertificateSha256, certificate.Sha256);
+        identity.AddClaims(certificate.CertificateClaims);
+        return new ClaimsPrincipal(identity);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Client certificate rejected: {Reason}")]

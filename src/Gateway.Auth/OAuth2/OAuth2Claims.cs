@@ -45,12 +45,7 @@ internal static class OAuth2Claims
             }
         }
 
-        identity.AddClaim(new Claim(GatewayClaimTypes.ClientId, clientId));
-        identity.AddClaim(new Claim(GatewayClaimTypes.AuthMethod, OAuth2Defaults.AuthenticationScheme));
-        foreach (var scope in scopes)
-        {
-            identity.AddClaim(new Claim(GatewayClaimTypes.Scope, scope));
-        }
+        GatewayIdentity.AddClaims(identity, OAuth2Defaults.AuthenticationScheme, clientId, scopes);
         return null;
     }
 
