@@ -39,4 +39,12 @@ public static class RawHttp
         }
         return answer.ToString();
     }
+
+    /// <summary>The status code of the first response in <paramref name="answer"/>, or 0 when there is none.</summary>
+    public static int StatusCode(string answer)
+    {
+        // "HTTP/1.1 401 Unauthorized"
+        var parts = answer.Split("\r\n", 2)[0].Split(' ');
+        return parts.Length > 1 && int.TryParse(parts[1], out var status) ? status : 0;
+    }
 }
