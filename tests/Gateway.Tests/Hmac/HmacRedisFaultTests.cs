@@ -15,11 +15,8 @@ public sealed class HmacRedisFaultTests
     [Fact]
     public async Task RedisStopped_Is503WithRetryAfter_NotForwarded_ApiKeyStill200_AndRecoversWithoutRestart()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
+        await using var stack = await RedisBackedGateway.StartAsync();
+        var (redis, backend, client) = (stack.Redis, stack.Backend, stack.Client);
         using (var ok = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/before")))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -56,109 +53,89 @@ public sealed class HmacRedisFaultTests
     [Fact]
     public async Task RedisFlushed_ReplayOfAnAcceptedRequest_IsRefused()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
-        using var original = HmacTestClient.Create("POST", "/api/orders/pay", Encoding.UTF8.GetBytes("{\"amount\":100}"));
-        using var replay = await HmacTestClient.CopyAsync(original);
-        using (var accepted = await client.SendAsync(original))
-        {
-            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        }
-        var before = backend.Count;
-        Assert.Equal("2", await redis.CommandAsync("DBSIZE")); // the epoch marker and the nonce: the store is Redis
+        await using var stack = await RedisBackedGateway.StartAsync();
+        using var replay = await SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        var before = stack.Backend.Count;
+        Assert.Equal("2", await stack.Redis.CommandAsync("DBSIZE")); // the epoch marker and the nonce: the store is Redis
 
-        await redis.FlushAsync();
-        using var response = await client.SendAsync(replay);
+        await stack.Redis.FlushAsync();
+        using var response = await stack.Client.SendAsync(replay);
 
         Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
-        Assert.Equal(before, backend.Count);
+        Assert.Equal(before, stack.Backend.Count);
     }
 
     [Fact]
     public async Task RedisRestartedEmpty_ReplayOfAnAcceptedRequest_IsRefused()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
-        using var original = HmacTestClient.Create("POST", "/api/orders/pay", Encoding.UTF8.GetBytes("{\"amount\":100}"));
-        using var replay = await HmacTestClient.CopyAsync(original);
-        using var replayAgain = await HmacTestClient.CopyAsync(original);
-        using (var accepted = await client.SendAsync(original))
+        await using var stack = await RedisBackedGateway.StartAsync();
+        using var replay = await SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        var before = stack.Backend.Count;
+
+        await stack.Redis.RestartAsync();
+        // The gateway answers 503 until its connection to Redis is back (when that is, only it knows:
+        // the epoch marker in Redis can be there before the connection serves requests). Replay until
+        // Redis answers: every answer on the way is a refusal, and the one from Redis is 401.
+        string? refusal = null;
+        await Wait.UntilAsync(async () =>
         {
-            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        }
-        var before = backend.Count;
+            using var copy = await HmacTestClient.CopyAsync(replay);
+            using var response = await stack.Client.SendAsync(copy);
+            Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable, $"replay answered {(int)response.StatusCode}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                return false;
+            }
+            refusal = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+            return true;
+        }, TimeSpan.FromSeconds(20), "the gateway is back on Redis and answers the replay from it");
 
-        await redis.RestartAsync();
-        // Whether the replay races the reconnection (503) or comes after it (401), it never passes.
-        using var first = await client.SendAsync(replay);
-        Assert.True(first.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable, $"{(int)first.StatusCode}");
-        await Wait.UntilAsync(async () => (await redis.CommandAsync("EXISTS", HmacTestClient.EpochKey)) == "1", TimeSpan.FromSeconds(20), "the gateway reconnected and set a new epoch");
-        using var second = await client.SendAsync(replayAgain);
-
-        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Unauthorized));
-        Assert.Equal(before, backend.Count);
+        Assert.Equal(BeforeEpoch, refusal);
+        Assert.Equal("1", await stack.Redis.CommandAsync("EXISTS", HmacTestClient.EpochKey));
+        Assert.Equal(before, stack.Backend.Count);
     }
 
     [Fact]
     public async Task RedisSlow_Is503WithinSeconds_NotForwarded()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
+        await using var stack = await RedisBackedGateway.StartAsync();
 
-        var sleeping = redis.SleepAsync(TimeSpan.FromSeconds(4));
-        await Task.Delay(200); // let DEBUG SLEEP reach the server first
+        var awake = await stack.Redis.SleepAsync(TimeSpan.FromSeconds(4));
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/slow"));
+        using var response = await stack.Client.SendAsync(HmacTestClient.Create("GET", "/api/orders/slow"));
         var elapsed = started.Elapsed;
-        await sleeping;
+        await awake;
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.True(elapsed < TimeSpan.FromSeconds(3.5), $"took {elapsed.TotalSeconds:0.0}s");
-        Assert.Equal(0, backend.Count);
+        Assert.Equal(0, stack.Backend.Count);
     }
 
     [Fact]
     public async Task RedisReadOnly_Is503_NotForwarded()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
+        await using var stack = await RedisBackedGateway.StartAsync();
 
-        await redis.SetReadOnlyAsync();
-        var before = backend.Count;
-        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/ro"));
+        await stack.Redis.SetReadOnlyAsync();
+        var before = stack.Backend.Count;
+        using var response = await stack.Client.SendAsync(HmacTestClient.Create("GET", "/api/orders/ro"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Equal(before, backend.Count);
+        Assert.Equal(before, stack.Backend.Count);
     }
 
     [Fact]
     public async Task RedisOutOfMemory_Is503_NotForwarded()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var backend = await RecordingBackend.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        await HmacTestClient.WaitPastEpochAsync(redis);
-        using var client = gateway.CreateClient();
+        await using var stack = await RedisBackedGateway.StartAsync();
 
-        Assert.Equal("OK", await redis.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
-        var before = backend.Count;
-        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/oom"));
+        Assert.Equal("OK", await stack.Redis.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
+        var before = stack.Backend.Count;
+        using var response = await stack.Client.SendAsync(HmacTestClient.Create("GET", "/api/orders/oom"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal(before, backend.Count);
+        Assert.Equal(before, stack.Backend.Count);
     }
 
     [Fact]
@@ -191,10 +168,7 @@ public sealed class HmacRedisFaultTests
         await HmacTestClient.WaitPastEpochAsync(redis);
         using var firstClient = first.CreateClient();
 
-        using var original = HmacTestClient.Create("POST", "/api/orders/shared", Encoding.UTF8.GetBytes("{\"n\":1}"));
-        using var replay = await HmacTestClient.CopyAsync(original);
-        using var accepted = await firstClient.SendAsync(original);
-        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        using var replay = await SendAcceptedAsync(firstClient, "/api/orders/shared");
         var before = backend.Count;
         using var refused = await secondClient.SendAsync(replay);
 
@@ -202,10 +176,7 @@ public sealed class HmacRedisFaultTests
         Assert.Equal(before, backend.Count);
 
         // And the other way round: the second process accepts, the first refuses.
-        using var other = HmacTestClient.Create("GET", "/api/orders/other");
-        using var otherReplay = await HmacTestClient.CopyAsync(other);
-        using var otherAccepted = await secondClient.SendAsync(other);
-        Assert.Equal(HttpStatusCode.OK, otherAccepted.StatusCode);
+        using var otherReplay = await SendAcceptedAsync(secondClient, "/api/orders/other");
         using var otherRefused = await firstClient.SendAsync(otherReplay);
         Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(otherRefused, HttpStatusCode.Unauthorized));
         Assert.Equal(before + 1, backend.Count);
@@ -227,5 +198,15 @@ public sealed class HmacRedisFaultTests
         Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
         Assert.Equal(1, backend.Count);
         await Wait.UntilAsync(() => gateway.LogText().Contains("only safe for a single gateway instance", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the start-up warning is logged");
+    }
+
+    /// <summary>Sends a signed POST, checks that it is accepted, and returns an exact copy of it to replay.</summary>
+    private static async Task<HttpRequestMessage> SendAcceptedAsync(HttpClient client, string target)
+    {
+        using var original = HmacTestClient.Create("POST", target, Encoding.UTF8.GetBytes("{\"amount\":100}"));
+        var replay = await HmacTestClient.CopyAsync(original);
+        using var accepted = await client.SendAsync(original);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        return replay;
     }
 }

@@ -63,8 +63,25 @@ public sealed class RedisServer : IAsyncDisposable
 
     public Task SetWritableAsync() => ExpectAsync("OK", "REPLICAOF", "NO", "ONE");
 
-    /// <summary>Blocks the server for <paramref name="duration"/> (<c>DEBUG SLEEP</c>): a slow Redis. Returns when it answers again.</summary>
-    public Task SleepAsync(TimeSpan duration) => CommandAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>
+    /// Blocks the server for <paramref name="duration"/> (<c>DEBUG SLEEP</c>): a slow Redis. Returns once
+    /// the server is asleep, seen from its side (its main thread waits in <c>nanosleep</c>, which Redis
+    /// only does for <c>DEBUG SLEEP</c>), with a task that completes when it answers again.
+    /// </summary>
+    public async Task<Task> SleepAsync(TimeSpan duration)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis is not running");
+        var awake = CommandAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Wait.UntilAsync(
+            async () => awake.IsCompleted || (await ReadWaitChannelAsync(pid)).Contains("nanosleep", StringComparison.Ordinal),
+            duration,
+            $"redis-server {pid} is in DEBUG SLEEP (/proc/{pid}/wchan)");
+        if (awake.IsCompleted)
+        {
+            throw new InvalidOperationException($"redis DEBUG SLEEP ended before it was seen: {await awake}");
+        }
+        return awake;
+    }
 
     /// <summary>Runs one command through <c>redis-cli</c>; returns its raw output, trimmed.</summary>
     public async Task<string> CommandAsync(params string[] args)
@@ -117,10 +134,33 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Wait.UntilAsync(PingsAsync, TimeSpan.FromSeconds(15), $"redis on port {Port} answers PING");
+        var process = _process;
+        await Wait.UntilAsync(
+            async () => process.HasExited ? throw new InvalidOperationException($"redis-server on port {Port} exited ({process.ExitCode})") : await PingsAsync(),
+            TimeSpan.FromSeconds(15),
+            $"redis on port {Port} answers PING");
+        // On a restart another test may have taken the port in the meantime: make sure the server answering is this one.
+        var serverInfo = await CommandAsync("INFO", "server");
+        if (!serverInfo.Split('\n').Any(line => line.Trim() == $"process_id:{process.Id}"))
+        {
+            throw new InvalidOperationException($"port {Port} is answered by another redis-server, not {process.Id}");
+        }
     }
 
     private async Task<bool> PingsAsync() => await CommandAsync("PING") == "PONG";
+
+    /// <summary>Where the server's main thread waits in the kernel (<c>do_epoll_wait</c> when idle).</summary>
+    private static async Task<string> ReadWaitChannelAsync(int pid)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync($"/proc/{pid}/wchan");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
 
     private async Task ExpectAsync(string expected, params string[] args)
     {
