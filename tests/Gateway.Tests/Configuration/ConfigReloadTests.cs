@@ -7,6 +7,12 @@ public sealed class ConfigReloadTests
 {
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>One ApiKey route, <c>/api/transactions</c>, and one client, <c>payment-service</c> with key <c>sk-old-1111</c>.</summary>
+    private static GatewayConfig TransactionsConfig(RecordingBackend backend) =>
+        new GatewayConfig(backend.Url)
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
+            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions");
+
     private static async Task<HttpStatusCode> GetWithKeyAsync(HttpClient client, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/1");
@@ -19,9 +25,7 @@ public sealed class ConfigReloadTests
     public async Task AddedClient_Works_WithoutRestart_AndInvalidReloads_KeepTheLastGoodConfig()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        var config = new GatewayConfig(backend.Url)
-            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
-            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions");
+        var config = TransactionsConfig(backend);
         await using var gateway = await GatewayHost.StartAsync(config);
         using var client = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-new-2222"));
@@ -45,9 +49,7 @@ public sealed class ConfigReloadTests
     public async Task ReloadWithRouteWithoutAuth_IsRejected_AndTheRouteStaysAuthenticated()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        var config = new GatewayConfig(backend.Url)
-            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
-            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions");
+        var config = TransactionsConfig(backend);
         await using var gateway = await GatewayHost.StartAsync(config);
         using var client = gateway.CreateClient();
 
