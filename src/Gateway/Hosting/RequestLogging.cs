@@ -2,7 +2,9 @@ using Gateway.Auth;
 using Gateway.Auth.Problems;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Hosting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Hosting;
@@ -21,28 +23,32 @@ internal static class RequestLogging
     public static void AddGatewaySerilog(this WebApplicationBuilder builder)
     {
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
-        // preserveStaticLogger: each gateway in a process (tests, several instances) keeps its own logger.
-        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
-        {
-            logger
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-                .MinimumLevel.Override("Gateway.Auth", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
-                .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext();
-            if (json)
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            }
-        });
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+            .MinimumLevel.Override("Gateway.Auth", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Sink(new BufferedConsoleSink(json
+                ? new RenderedCompactJsonFormatter()
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", System.Globalization.CultureInfo.InvariantCulture)));
+        // One logger per gateway instance (tests run several in one process), never the static Log.Logger.
+        var logger = configuration.CreateLogger();
+
+        // Serilog as a provider under the framework's LoggerFactory: loggers are cached per category
+        // (handlers ask for one on every request) and the framework's filters apply. Turning the
+        // hosting diagnostics category off stops ASP.NET Core from starting an Activity per request
+        // only to scope log lines we replace with the request line below.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddSingleton<Serilog.ILogger>(logger);
+        builder.Services.AddSingleton(new DiagnosticContext(logger));
+        builder.Services.AddSingleton<IDiagnosticContext>(services => services.GetRequiredService<DiagnosticContext>());
     }
 
     public static void UseGatewayRequestLogging(this WebApplication app)
