@@ -14,6 +14,8 @@ internal static class DevCertificateAuthority
 {
     public const string CaCertFileName = "ca-cert.pem";
     public const string CaKeyFileName = "ca-key.pem";
+    public const string ServerCertFileName = "localhost-cert.pem";
+    public const string ServerKeyFileName = "localhost-key.pem";
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 
@@ -25,8 +27,8 @@ internal static class DevCertificateAuthority
         var (ca, caCreated) = LoadOrCreateCa(directory);
         using (ca)
         {
-            var serverCert = Path.Combine(directory, DevelopmentCertificate.CertFileName);
-            var serverKey = Path.Combine(directory, DevelopmentCertificate.KeyFileName);
+            var serverCert = Path.Combine(directory, ServerCertFileName);
+            var serverKey = Path.Combine(directory, ServerKeyFileName);
             Issue(ca, "CN=localhost", ServerAuthOid, serverCert, serverKey, days, san =>
             {
                 san.AddDnsName("localhost");

@@ -5,8 +5,8 @@ namespace Gateway.Hosting;
 
 /// <summary>
 /// What the Development environment adds so that a fresh clone runs as a demo: the Mtls demo's
-/// development CA and certificates, a kept server certificate when none is configured (the CA-signed
-/// one when the Mtls demo made it, else self-signed), and the loopback echo backend the demo routes use.
+/// development CA and certificates, a kept server certificate signed by that CA when none is
+/// configured, and the loopback echo backend the demo routes use.
 /// </summary>
 internal static class DevelopmentSetup
 {
