@@ -66,6 +66,7 @@ public static class GatewayApp
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
             ProblemResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "the gateway could not handle this request")));
+        app.Use((context, next) => EncodedSlashGuard.InvokeAsync(context, () => next()));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,0 +1,47 @@
+using Gateway.Auth.Problems;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Refuses, before routing, paths whose meaning a backend could change by decoding them: an encoded
+/// <c>/</c> or <c>\</c>, or a raw <c>\</c> (Envoy's <c>path_with_escaped_slashes_action: REJECT</c>).
+/// Routing sees <c>/public/..%2Fadmin</c> as a public path; a backend that decodes before resolving
+/// dot segments would see <c>/admin</c>. (YARP would forward <c>%2F</c> double-encoded anyway, so
+/// APIs that put encoded slashes in a segment cannot be served through it as they are.)
+/// </summary>
+internal static class EncodedSlashGuard
+{
+    public static Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (target is not null && HasAmbiguousSlash(target))
+        {
+            return ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "encoded '/' or '\\' in the request path is refused");
+        }
+        return next();
+    }
+
+    /// <summary>True when the path part (before '?') holds <c>%2F</c>, <c>%5C</c> (any case) or <c>\</c>.</summary>
+    internal static bool HasAmbiguousSlash(ReadOnlySpan<char> target)
+    {
+        var query = target.IndexOf('?');
+        var path = query < 0 ? target : target[..query];
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '\\')
+            {
+                return true;
+            }
+            if (path[i] == '%' && i + 2 < path.Length)
+            {
+                var hex = path.Slice(i + 1, 2);
+                if (hex.Equals("2F", StringComparison.OrdinalIgnoreCase) || hex.Equals("5C", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
