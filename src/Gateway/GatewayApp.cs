@@ -17,7 +17,7 @@ public static class GatewayApp
     /// Creates the builder with the gateway's configuration sources in place and validated.
     /// Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args, string? configPath = null)
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
     {
         var builder = WebApplication.CreateBuilder(args);
         var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
@@ -25,7 +25,8 @@ public static class GatewayApp
         var guard = new ConfigReloadGuard(baseDirectory);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(guard);
-        builder.Services.AddSingleton(new GatewayPaths(configFile, baseDirectory));
+        paths = new GatewayPaths(configFile, baseDirectory);
+        builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
 
         if (builder.Environment.IsDevelopment())
@@ -43,8 +44,7 @@ public static class GatewayApp
 
     public static WebApplication Build(string[] args, string? configPath = null)
     {
-        var builder = CreateBuilder(args, configPath);
-        var paths = (GatewayPaths)builder.Services.Single(s => s.ServiceType == typeof(GatewayPaths)).ImplementationInstance!;
+        var builder = CreateBuilder(args, configPath, out var paths);
 
         builder.AddGatewaySerilog();
         KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));

@@ -7,16 +7,16 @@ internal static class ValidateCommand
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr)
     {
         WebApplicationBuilder builder;
+        GatewayPaths paths;
         try
         {
-            builder = GatewayApp.CreateBuilder(args, configPath);
+            builder = GatewayApp.CreateBuilder(args, configPath, out paths);
         }
         catch (GatewayConfigException ex)
         {
             stderr.WriteLine(ex.Message);
             return 1;
         }
-        var paths = (GatewayPaths)builder.Services.Single(s => s.ServiceType == typeof(GatewayPaths)).ImplementationInstance!;
         stdout.WriteLine($"config: {paths.ConfigFile}");
         stdout.Write(RouteTable.Format(builder.Configuration));
         stdout.WriteLine("config is valid");
