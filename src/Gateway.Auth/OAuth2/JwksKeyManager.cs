@@ -32,6 +32,7 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
     private long _lastOnDemandFetch;
     private bool _fetchedOnDemand;
     private int _fetchCount;
+    private long _generation;
 
     public JwksKeyManager(IOptionsMonitor<OAuth2Options> options, ILogger<JwksKeyManager> logger, TimeProvider? time = null)
     {
@@ -48,6 +49,13 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
 
     /// <summary>True once a fetch has produced keys.</summary>
     public bool HasKeys => !ReferenceEquals(Volatile.Read(ref _current), NoKeys);
+
+    /// <summary>
+    /// Goes up whenever the key set is replaced (every successful fetch, and a switch of provider), so
+    /// that whatever was validated against the previous keys can tell it is stale. Read it before
+    /// validating: it goes up only after the new keys are in place.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>Fetches attempted so far (for tests and diagnostics).</summary>
     public int FetchCount => Volatile.Read(ref _fetchCount);
@@ -136,6 +144,7 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
                 {
                     Volatile.Write(ref _current, configuration);
                     _currentSource = source;
+                    Interlocked.Increment(ref _generation);
                 }
             }
             Log.KeysFetched(_logger, configuration.SigningKeys.Count, source);
@@ -166,6 +175,7 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
             // Another provider: its predecessor's keys must stop working now, not at the next fetch.
             Volatile.Write(ref _current, NoKeys);
             _currentSource = options.KeySource;
+            Interlocked.Increment(ref _generation);
         }
         _ = RefreshAsync(force: true);
     }

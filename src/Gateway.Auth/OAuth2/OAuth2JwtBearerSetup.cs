@@ -44,6 +44,9 @@ internal sealed class OAuth2JwtBearerSetup(
             audiences.Add(service.Audience);
         }
 
+        // A new cache per options instance: a config reload starts with an empty one.
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new CachingTokenHandler(keys));
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = false;
         options.RefreshOnIssuerKeyNotFound = true;

@@ -55,6 +55,34 @@ public sealed class CertificateBoundTokenTests(OAuth2GatewayFixture fixture) : I
     }
 
     [Fact]
+    public async Task TokenAcceptedBefore_IsStillCheckedAgainstEachConnectionsCertificate()
+    {
+        using var bound = fixture.Gateway.CreateClient(_bound);
+        using var other = fixture.Gateway.CreateClient(_other);
+        using var none = fixture.Gateway.CreateClient();
+        var token = BoundToken(_bound);
+        using (var response = await SendAsync(bound, "/api/bound/x", token))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var before = _backend.Count;
+
+        using (var response = await SendAsync(other, "/api/bound/x", token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using (var response = await SendAsync(none, "/api/bound/x", token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(before, _backend.Count);
+        using (var response = await SendAsync(bound, "/api/bound/x", token))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task NoCertificate_Is401_InvalidToken_NotForwarded()
     {
         using var client = fixture.Gateway.CreateClient();

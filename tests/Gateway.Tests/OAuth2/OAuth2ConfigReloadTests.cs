@@ -61,6 +61,26 @@ public sealed class OAuth2ConfigReloadTests : IAsyncLifetime
         Assert.Equal(before, _backend.Count);
     }
 
+    [Fact(Skip = "Known bug, also on main without the token cache: after this reload JwtBearer keeps accepting the old issuer (its options are not rebuilt from the new Auth:OAuth2).")]
+    public async Task ReloadChangingTheIssuer_RefusesATokenAcceptedBefore()
+    {
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes().WithJwks(_oldIdp);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        var token = TestIdentityProvider.Token(_oldKey);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, token));
+
+        // The same token string, validated (and cached) before the reload, must meet the new config.
+        await gateway.RewriteConfigAsync(config.Clone().Set("Auth:OAuth2:Issuer", "https://another-idp.test"));
+
+        await Wait.UntilAsync(async () => await StatusAsync(client, token) == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(15), "the old issuer's token is refused after the reload");
+        var before = _backend.Count;
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, token));
+        Assert.Equal(before, _backend.Count);
+    }
+
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/x");

@@ -79,6 +79,32 @@ public sealed class OAuth2KeyLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithdrawnKey_StopsATokenAcceptedBefore_AfterTheNextRefresh()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        await using var gateway = await StartGatewayAsync(idp, cooldown: "00:10:00", refreshInterval: "00:00:01");
+        using var client = gateway.CreateClient();
+        var token = TestIdentityProvider.Token(_k1);
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await SendAsync(client, token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The very same token string (validated, so cached) is refused once the refresh has dropped k1.
+        idp.Publish(TestSigningKey.Create("k2"));
+        var fetches = idp.JwksFetches;
+        await Wait.UntilAsync(() => idp.JwksFetches >= fetches + 2, TimeSpan.FromSeconds(10), "the scheduled refresh ran");
+
+        var before = _backend.Count;
+        using (var response = await SendAsync(client, token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
     public async Task HundredRandomUnknownKids_CauseAtMostOneFetch_AndNothingIsForwarded()
     {
         await using var idp = await TestIdentityProvider.StartAsync(_k1);

@@ -42,6 +42,22 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task RepeatedToken_GivesTheSameIdentityHeaders_EveryTime()
+    {
+        var token = TestIdentityProvider.Token(fixture.Key, TestIdentityProvider.Claims("read:reports write:reports"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await SendAsync("/api/reports/x", token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var seen = _backend.Last;
+            Assert.Equal(TestIdentityProvider.ClientId, seen.Header("X-Client-Id"));
+            Assert.Equal("OAuth2", seen.Header("X-Auth-Method"));
+            Assert.Equal("read:reports write:reports", seen.Header("X-Client-Scopes"));
+        }
+    }
+
+    [Fact]
     public async Task ForwardCredentialsRoute_ForwardsTheAuthorizationHeader()
     {
         var token = TestIdentityProvider.Token(fixture.Key);
