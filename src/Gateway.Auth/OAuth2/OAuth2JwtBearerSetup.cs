@@ -9,10 +9,12 @@ namespace Gateway.Auth.OAuth2;
 /// <summary>
 /// Builds JwtBearer's options for both OAuth2 schemes from <c>Auth:OAuth2</c> and, when it is on,
 /// the built-in token service (whose issuer, audience and public key are trusted as well). Runs
-/// again after every config reload.
+/// again after every config reload. Both sections are read through their factories, not their
+/// monitors: on a reload JwtBearer's monitor may rebuild these options before the other monitors
+/// have dropped their cached values, which would keep the old issuer and audiences until the next reload.
 /// </summary>
 internal sealed class OAuth2JwtBearerSetup(
-    IOptionsMonitor<OAuth2Options> oauth2, IOptionsMonitor<TokenServiceOptions> tokenService, TokenSigningKeyProvider serviceKeys, JwksKeyManager keys)
+    IOptionsFactory<OAuth2Options> oauth2, IOptionsFactory<TokenServiceOptions> tokenService, TokenSigningKeyProvider serviceKeys, JwksKeyManager keys)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options)
@@ -26,8 +28,8 @@ internal sealed class OAuth2JwtBearerSetup(
         {
             return;
         }
-        var external = oauth2.CurrentValue;
-        var service = tokenService.CurrentValue;
+        var external = oauth2.Create(Options.DefaultName);
+        var service = tokenService.Create(Options.DefaultName);
 
         var issuers = new List<string>();
         var audiences = new List<string>(external.Audiences);
