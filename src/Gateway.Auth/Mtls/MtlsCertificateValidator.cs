@@ -73,7 +73,7 @@ internal static class MtlsCertificateValidator
     public static string Sha256Hex(X509Certificate2 certificate)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(certificate.RawData, hash);
+        SHA256.HashData(certificate.RawDataMemory.Span, hash);
         return Convert.ToHexStringLower(hash);
     }
 

@@ -73,18 +73,15 @@ internal static class MtlsSubjectName
             reason = "client certificate CN is empty";
             return false;
         }
-        foreach (var c in commonName)
+        if (!HeaderValue.IsPrintableAscii(commonName))
         {
-            if (c < 0x20 || c > 0x7E)
-            {
-                reason = "client certificate CN contains control or non-ASCII characters";
-                return false;
-            }
-            if (c == ',')
-            {
-                reason = "client certificate CN contains a comma";
-                return false;
-            }
+            reason = "client certificate CN contains control or non-ASCII characters";
+            return false;
+        }
+        if (commonName.Contains(','))
+        {
+            reason = "client certificate CN contains a comma";
+            return false;
         }
         return true;
     }

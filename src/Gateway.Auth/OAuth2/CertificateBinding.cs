@@ -38,7 +38,7 @@ internal static class CertificateBinding
     public static string Thumbprint(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(certificate.RawData));
+        return System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(certificate.RawDataMemory.Span));
     }
 
     private static string? ReadThumbprint(string? cnf)

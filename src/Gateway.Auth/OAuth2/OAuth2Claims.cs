@@ -19,7 +19,7 @@ internal static class OAuth2Claims
         {
             return "the token names no client (client_id, azp or sub)";
         }
-        if (!IsPrintableAscii(clientId))
+        if (!HeaderValue.IsPrintableAscii(clientId))
         {
             return "the token's client id contains characters that cannot be forwarded";
         }
@@ -53,17 +53,5 @@ internal static class OAuth2Claims
     {
         var value = identity.FindFirst(type)?.Value;
         return string.IsNullOrEmpty(value) ? null : value;
-    }
-
-    private static bool IsPrintableAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c < 0x20 || c > 0x7E)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

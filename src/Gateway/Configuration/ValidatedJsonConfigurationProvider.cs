@@ -24,8 +24,6 @@ internal sealed class ValidatedJsonConfigurationProvider : ConfigurationProvider
         }
     }
 
-    public string FilePath => _source.Path;
-
     /// <summary>The initial load: a file that does not parse stops the start with a message naming it.</summary>
     public override void Load()
     {

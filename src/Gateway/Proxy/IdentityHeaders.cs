@@ -18,17 +18,4 @@ internal static class IdentityHeaders
         || name.Equals("Client-Cert", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Client-Cert-Chain", StringComparison.OrdinalIgnoreCase)
         || name.Equals("X-Forwarded-Client-Cert", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Header values built from claims must be printable ASCII: no CR, LF or other control bytes.</summary>
-    public static bool IsSafeValue(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c < 0x20 || c > 0x7E)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

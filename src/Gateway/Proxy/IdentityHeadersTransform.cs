@@ -96,14 +96,14 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
         var certificate = context.HttpContext.Connection.ClientCertificate;
         if (certificate is not null && context.HttpContext.User.HasClaim(c => c.Type == GatewayClaimTypes.CertificateSha256))
         {
-            Add(context, IdentityHeaders.ClientCert, $":{Convert.ToBase64String(certificate.RawData)}:");
+            Add(context, IdentityHeaders.ClientCert, $":{Convert.ToBase64String(certificate.RawDataMemory.Span)}:");
         }
     }
 
     private static void Add(RequestTransformContext context, string name, string value)
     {
         // Strategies refuse unsafe values already; this keeps a bad claim from ever becoming a header.
-        if (IdentityHeaders.IsSafeValue(value))
+        if (HeaderValue.IsPrintableAscii(value))
         {
             context.ProxyRequest.Headers.TryAddWithoutValidation(name, value);
         }

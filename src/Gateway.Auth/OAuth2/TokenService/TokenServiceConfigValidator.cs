@@ -54,7 +54,7 @@ internal static class TokenServiceConfigValidator
         foreach (var client in clients)
         {
             var clientPath = $"{Section}:Clients:{client.Key}";
-            if (client.Key.Any(c => c < 0x20 || c > 0x7E))
+            if (!HeaderValue.IsPrintableAscii(client.Key))
             {
                 context.Error(clientPath, "a client id is printable ASCII (it becomes the X-Client-Id header)");
             }

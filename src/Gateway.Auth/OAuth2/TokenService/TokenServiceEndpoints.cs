@@ -334,14 +334,7 @@ public static partial class TokenServiceEndpoints
         {
             return "(too long)";
         }
-        foreach (var c in clientId)
-        {
-            if (c < 0x20 || c > 0x7E)
-            {
-                return "(unprintable)";
-            }
-        }
-        return clientId;
+        return HeaderValue.IsPrintableAscii(clientId) ? clientId : "(unprintable)";
     }
 
     private static partial class Log
