@@ -15,6 +15,7 @@ if (CliCommands.IsVerb(rest))
 
 try
 {
+    Gateway.Hosting.SocketScheduling.Apply();
     var app = GatewayApp.Build(rest, configPath);
     await app.RunAsync();
     return 0;

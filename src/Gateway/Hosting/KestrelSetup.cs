@@ -13,6 +13,10 @@ internal static class KestrelSetup
     /// </summary>
     public static void Configure(WebApplicationBuilder builder, X509Certificate2? developmentCertificate)
     {
+        if (SocketScheduling.Inline)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
