@@ -313,10 +313,11 @@ start_all() {
   write_gateway_conf
   # As the Dockerfile runs it: Production, JSON request logs (Logging:Format in the config above),
   # polling file watcher for config reloads.
-  # BENCH_GATEWAY_ENV="NAME=value ..." reaches the gateway process only (for A/B experiments).
+  # For A/B experiments: BENCH_GATEWAY_ENV="NAME=value ..." reaches the gateway process only, and
+  # BENCH_GATEWAY_BIN=DIR runs another published build of it.
   # shellcheck disable=SC2086
   (cd "$WORK" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production DOTNET_USE_POLLING_FILE_WATCHER=true \
-    ${BENCH_GATEWAY_ENV:-} dotnet "$WORK/bin/gateway/Gateway.dll" --config "$GATEWAY_CONFIG") >> "$WORK/logs/gateway.log" 2>&1 &
+    ${BENCH_GATEWAY_ENV:-} dotnet "${BENCH_GATEWAY_BIN:-$WORK/bin/gateway}/Gateway.dll" --config "$GATEWAY_CONFIG") >> "$WORK/logs/gateway.log" 2>&1 &
   started $! gateway
   GATEWAY_PID=$!
   wait_for gateway "$GATEWAY_PID" "https://127.0.0.1:$GATEWAY_PORT/healthz" -k

@@ -2,7 +2,6 @@ using Gateway.Auth;
 using Gateway.Auth.Problems;
 using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Hosting;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 using Yarp.ReverseProxy.Model;
@@ -47,29 +46,101 @@ internal static class RequestLogging
         builder.Logging.AddSerilog(logger, dispose: true);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
-        builder.Services.AddSingleton(new DiagnosticContext(logger));
-        builder.Services.AddSingleton<IDiagnosticContext>(services => services.GetRequiredService<DiagnosticContext>());
     }
 
-    public static void UseGatewayRequestLogging(this WebApplication app)
+    public static void UseGatewayRequestLogging(this WebApplication app) =>
+        app.UseMiddleware<RequestLogMiddleware>(app.Services.GetRequiredService<Serilog.ILogger>());
+}
+
+/// <summary>
+/// Writes the request line when the response is done: the same properties Serilog's own request
+/// logging would carry, built straight into one <see cref="LogEvent"/> (no per-request diagnostic
+/// context, no template lookup). The path is the raw path the client sent, without the query string:
+/// a query may carry credentials, and percent-encoding keeps control characters out of text logs.
+/// </summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, Serilog.ILogger logger)
+{
+    private static readonly MessageTemplate Template = new Serilog.Parsing.MessageTemplateParser().Parse(RequestLogging.Template);
+    private static readonly LogEventPropertyValue None = new ScalarValue("-");
+    private static readonly LogEventPropertyValue Served = new ScalarValue("served");
+    private static readonly LogEventPropertyValue Forwarded = new ScalarValue("forwarded");
+    private static readonly LogEventPropertyValue Rejected = new ScalarValue("rejected");
+    private static readonly LogEventPropertyValue Failed = new ScalarValue("failed");
+
+    public async Task InvokeAsync(HttpContext context)
     {
-        var requestLogger = app.Services.GetRequiredService<Serilog.ILogger>();
-        app.UseSerilogRequestLogging(options =>
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
         {
-            options.Logger = requestLogger;
-            options.MessageTemplate = Template;
-            options.GetLevel = (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
-            options.EnrichDiagnosticContext = (diagnostics, context) =>
+            await next(context);
+        }
+        catch (Exception ex)
+        {
+            Write(context, started, ex, StatusCodes.Status500InternalServerError);
+            throw;
+        }
+        Write(context, started, null, context.Response.StatusCode);
+    }
+
+    private void Write(HttpContext context, long started, Exception? exception, int statusCode)
+    {
+        var level = exception is not null || statusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
+        if (!logger.IsEnabled(level))
+        {
+            return;
+        }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var routeId = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId;
+        var problem = context.Features.Get<GatewayProblemFeature>();
+        var identity = GatewayIdentityView.Of(context.User);
+        var outcome = problem is null ? (routeId is null ? Served : Forwarded) : problem.StatusCode < 500 ? Rejected : Failed;
+
+        logger.Write(new LogEvent(DateTimeOffset.Now, level, exception, Template,
+        [
+            new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+            new LogEventProperty("RequestPath", new ScalarValue(RawPath(context))),
+            new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
+            new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+            new LogEventProperty("RouteId", routeId is null ? None : new ScalarValue(routeId)),
+            new LogEventProperty("ClientId", identity.ClientId is null ? None : new ScalarValue(identity.ClientId)),
+            new LogEventProperty("AuthMethod", identity.AuthMethod is null ? None : new ScalarValue(identity.AuthMethod)),
+            new LogEventProperty("Outcome", outcome),
+            new LogEventProperty("FailureReason", problem is null ? None : new ScalarValue(problem.Detail)),
+        ]));
+    }
+
+    private static string RawPath(HttpContext context)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target))
+        {
+            return context.Request.Path.Value ?? "/";
+        }
+        var query = target.IndexOf('?');
+        return query < 0 ? target : target[..query];
+    }
+}
+
+/// <summary>The gateway's identity claims of a principal, found in one pass.</summary>
+internal readonly record struct GatewayIdentityView(string? ClientId, string? AuthMethod)
+{
+    public static GatewayIdentityView Of(System.Security.Claims.ClaimsPrincipal user)
+    {
+        string? clientId = null, authMethod = null;
+        foreach (var identity in user.Identities)
+        {
+            foreach (var claim in identity.Claims)
             {
-                var routeId = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId;
-                var problem = context.Features.Get<GatewayProblemFeature>();
-                diagnostics.Set("RouteId", routeId ?? "-");
-                diagnostics.Set("ClientId", context.User.FindFirst(GatewayClaimTypes.ClientId)?.Value ?? "-");
-                diagnostics.Set("AuthMethod", context.User.FindFirst(GatewayClaimTypes.AuthMethod)?.Value ?? "-");
-                diagnostics.Set("Outcome", problem is null ? (routeId is null ? "served" : "forwarded") : problem.StatusCode < 500 ? "rejected" : "failed");
-                diagnostics.Set("FailureReason", problem?.Detail ?? "-");
-            };
-        });
+                if (clientId is null && claim.Type == GatewayClaimTypes.ClientId)
+                {
+                    clientId = claim.Value;
+                }
+                else if (authMethod is null && claim.Type == GatewayClaimTypes.AuthMethod)
+                {
+                    authMethod = claim.Value;
+                }
+            }
+        }
+        return new GatewayIdentityView(clientId, authMethod);
     }
 }

@@ -138,9 +138,9 @@ public sealed class ApiKeyRouteTests(ApiKeyGatewayFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task RequestLog_HasOneLinePerRequest_WithRouteClientAndReason_ButNoKey()
+    public async Task RequestLog_HasOneLinePerRequest_WithRouteClientAndReason_ButNoKeyAndNoQuery()
     {
-        using var ok = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/log-ok");
+        using var ok = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/log-ok?access_token=query-secret-123");
         ok.Headers.Add("X-API-Key", ApiKeyGatewayFixture.PaymentKey);
         using var bad = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/log-bad");
         bad.Headers.Add("X-API-Key", "sk-not-a-real-key-123");
@@ -155,5 +155,6 @@ public sealed class ApiKeyRouteTests(ApiKeyGatewayFixture fixture) : IClassFixtu
         Assert.Matches("log-bad 401 .*route=transactions client=- auth=- outcome=rejected reason=unknown API key", log);
         Assert.DoesNotContain(ApiKeyGatewayFixture.PaymentKey, log, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-not-a-real-key-123", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-secret-123", log, StringComparison.Ordinal);
     }
 }
