@@ -4,6 +4,7 @@ using Gateway.Auth.Mtls;
 using Gateway.Auth.OAuth2;
 using Gateway.Auth.Scopes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,8 +25,18 @@ public static class GatewayAuthExtensions
             .AddGatewayMtls(configuration)
             .AddGatewayHmac(configuration);
 
+        services.AddGatewayAuthorization();
+        return services;
+    }
+
+    /// <summary>Authorization with the shared scope requirement, evaluated by <see cref="GatewayPolicyEvaluator"/>.</summary>
+    internal static IServiceCollection AddGatewayAuthorization(this IServiceCollection services)
+    {
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
+        // One evaluator for the process (the stock one is transient: resolved, with its service graph, per request).
+        services.AddSingleton<IPolicyEvaluator>(provider => new GatewayPolicyEvaluator(
+            ActivatorUtilities.CreateInstance<PolicyEvaluator>(provider), provider.GetServices<IAuthorizationHandler>()));
         return services;
     }
 
