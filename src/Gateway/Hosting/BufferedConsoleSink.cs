@@ -25,17 +25,36 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
         _timer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
+    // Each thread formats into its own buffer, outside the lock: with the request path running on
+    // one event loop per core, formatting under the lock made the loops queue (spin, then sleep)
+    // behind each other's log lines. The lock now covers only the copy into the output buffer.
+    [ThreadStatic]
+    private static StringWriter? t_line;
+
     public void Emit(LogEvent logEvent)
     {
+        var line = t_line ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var text = line.GetStringBuilder();
+        text.Clear();
+        _formatter.Format(logEvent, line);
         lock (_lock)
         {
-            _formatter.Format(logEvent, _output);
+            foreach (var chunk in text.GetChunks())
+            {
+                _output.Write(chunk.Span);
+            }
             if (logEvent.Level >= LogEventLevel.Warning)
             {
                 _output.Flush();
             }
         }
+        if (text.Capacity > MaxKeptLineCapacity)
+        {
+            t_line = null;
+        }
     }
+
+    private const int MaxKeptLineCapacity = 16 * 1024;
 
     public void Dispose()
     {
