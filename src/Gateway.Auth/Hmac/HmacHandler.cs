@@ -69,8 +69,15 @@ internal sealed partial class HmacHandler(
         }
 
         byte[] expected;
-        using (var hmac = HmacSignature.Begin(client.Secret, Request.Method, target!, timestampText, nonce))
+        if (Context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
+            // No Content-Length, no chunked body (HTTP/1.1), or END_STREAM on the headers (HTTP/2):
+            // nothing to read, buffer or rewind.
+            expected = HmacSignature.Compute(client.Secret, Request.Method, target!, timestampText, nonce, []);
+        }
+        else
+        {
+            using var hmac = HmacSignature.Begin(client.Secret, Request.Method, target!, timestampText, nonce);
             var bodyFailure = await HashBodyAsync(hmac, options.MaxBodyBytes);
             if (bodyFailure is not null)
             {

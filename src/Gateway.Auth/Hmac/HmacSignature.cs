@@ -17,24 +17,42 @@ internal static class HmacSignature
     public static IncrementalHash Begin(byte[] secret, string method, string target, string timestamp, string nonce)
     {
         var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-        var prefixLength = method.Length + target.Length + timestamp.Length + nonce.Length + 4;
-        var buffer = prefixLength <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetMaxByteCount(prefixLength)];
+        var prefixLength = MaxPrefixBytes(method, target, timestamp, nonce);
+        var buffer = prefixLength <= StackPrefixBytes ? stackalloc byte[StackPrefixBytes] : new byte[prefixLength];
+        hmac.AppendData(buffer[..WritePrefix(buffer, method, target, timestamp, nonce)]);
+        return hmac;
+    }
+
+    /// <summary>The whole signature in one call: one-shot over a stack buffer when the message is small (a request without a body).</summary>
+    public static byte[] Compute(byte[] secret, string method, string target, string timestamp, string nonce, ReadOnlySpan<byte> body)
+    {
+        var prefixLength = MaxPrefixBytes(method, target, timestamp, nonce);
+        if (prefixLength + body.Length > StackPrefixBytes)
+        {
+            using var hmac = Begin(secret, method, target, timestamp, nonce);
+            hmac.AppendData(body);
+            return hmac.GetHashAndReset();
+        }
+        Span<byte> message = stackalloc byte[StackPrefixBytes];
+        var written = WritePrefix(message, method, target, timestamp, nonce);
+        body.CopyTo(message[written..]);
+        return HMACSHA256.HashData(secret, message[..(written + body.Length)]);
+    }
+
+    private const int StackPrefixBytes = 1024;
+
+    private static int MaxPrefixBytes(string method, string target, string timestamp, string nonce) =>
+        Encoding.UTF8.GetMaxByteCount(method.Length + target.Length + timestamp.Length + nonce.Length) + 4;
+
+    private static int WritePrefix(Span<byte> buffer, string method, string target, string timestamp, string nonce)
+    {
         var written = 0;
         foreach (var part in (ReadOnlySpan<string>)[method, target, timestamp, nonce])
         {
             written += Encoding.UTF8.GetBytes(part, buffer[written..]);
             buffer[written++] = (byte)'\n';
         }
-        hmac.AppendData(buffer[..written]);
-        return hmac;
-    }
-
-    /// <summary>The whole signature in one call (tests, and small bodies).</summary>
-    public static byte[] Compute(byte[] secret, string method, string target, string timestamp, string nonce, ReadOnlySpan<byte> body)
-    {
-        using var hmac = Begin(secret, method, target, timestamp, nonce);
-        hmac.AppendData(body);
-        return hmac.GetHashAndReset();
+        return written;
     }
 
     /// <summary>Decodes a presented signature: exactly 64 hex characters, lower or upper case.</summary>

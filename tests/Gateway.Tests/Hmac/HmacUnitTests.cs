@@ -29,6 +29,29 @@ public sealed class HmacUnitTests
         Assert.Equal(expected, client);
     }
 
+    // Compute takes a one-shot path on a stack buffer for small messages (bodiless requests) and
+    // streams larger ones; both must equal the streamed HMAC the handler uses for bodies.
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(900, 10)]
+    [InlineData(1000, 10)]
+    [InlineData(5000, 10)]
+    [InlineData(0, 1100)]
+    public void Signature_OneShotAndStreamed_Agree(int bodyLength, int targetLength)
+    {
+        var secret = Encoding.UTF8.GetBytes(VectorSecret);
+        var body = new byte[bodyLength];
+        Random.Shared.NextBytes(body);
+        var target = "/" + new string('a', targetLength);
+
+        using var streamed = HmacSignature.Begin(secret, "PUT", target, "1700000000", "nonce-1234");
+        streamed.AppendData(body);
+
+        Assert.Equal(streamed.GetHashAndReset(), HmacSignature.Compute(secret, "PUT", target, "1700000000", "nonce-1234", body));
+        Assert.Equal(HmacSigningHandler.Sign(secret, "PUT", target, "1700000000", "nonce-1234", body),
+            Convert.ToHexStringLower(HmacSignature.Compute(secret, "PUT", target, "1700000000", "nonce-1234", body)));
+    }
+
     [Fact]
     public async Task Signature_MatchesThePythonClient_ForRandomInputs()
     {
