@@ -139,6 +139,10 @@ internal readonly record struct GatewayIdentityView(string? ClientId, string? Au
                 {
                     authMethod = claim.Value;
                 }
+                if (clientId is not null && authMethod is not null)
+                {
+                    return new GatewayIdentityView(clientId, authMethod);
+                }
             }
         }
         return new GatewayIdentityView(clientId, authMethod);
