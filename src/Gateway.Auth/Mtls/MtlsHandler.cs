@@ -33,7 +33,13 @@ internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, 
         MtlsValidationResult result;
         try
         {
-            result = cache.Validate(certificate, Options.Trust, TimeProvider.GetUtcNow());
+            var trust = Options.Trust;
+            var now = TimeProvider.GetUtcNow();
+            // Online revocation can fetch CRLs/OCSP over the network inside the chain build: do that
+            // on the thread pool, never on the socket event loop this request runs on.
+            result = trust.RevocationMode == System.Security.Cryptography.X509Certificates.X509RevocationMode.Online
+                ? await Task.Run(() => cache.Validate(certificate, trust, now))
+                : cache.Validate(certificate, trust, now);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {

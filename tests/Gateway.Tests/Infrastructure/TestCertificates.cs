@@ -36,7 +36,8 @@ public static class TestCertificates
         string subject,
         DateTimeOffset? notBefore = null,
         DateTimeOffset? notAfter = null,
-        bool clientAuthEku = true)
+        bool clientAuthEku = true,
+        X509Extension? extraExtension = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(ToDistinguishedName(subject), key, HashAlgorithmName.SHA256);
@@ -44,6 +45,10 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(clientAuthEku ? ClientAuthOid : ServerAuthOid)], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (extraExtension is not null)
+        {
+            request.CertificateExtensions.Add(extraExtension);
+        }
         var from = notBefore ?? DateTimeOffset.UtcNow.AddHours(-1);
         var to = notAfter ?? DateTimeOffset.UtcNow.AddDays(30);
         var serial = RandomNumberGenerator.GetBytes(16);
