@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -56,19 +51,11 @@ public sealed class RecordingBackend : IAsyncDisposable
 
     public static async Task<RecordingBackend> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        // Only what is set here: no appsettings.json (and its Kestrel endpoints) from the working directory.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
-        var app = builder.Build();
-        var backend = new RecordingBackend(app);
-        app.Run(backend.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        backend.Url = address.TrimEnd('/') + "/";
+        RecordingBackend? backend = null;
+        var (app, url) = await LoopbackApp.StartAsync(
+            app => app.Run(context => backend!.HandleAsync(context)),
+            web => web.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null));
+        backend = new RecordingBackend(app) { Url = url };
         return backend;
     }
 

@@ -2,14 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Mtls;
 
@@ -30,20 +23,13 @@ public sealed class MtlsOnlineRevocationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _crlServer = builder.Build();
         byte[] crl = [];
-        _crlServer.MapGet("/ca.crl", () =>
+        (_crlServer, var crlServerUrl) = await LoopbackApp.StartAsync(app => app.MapGet("/ca.crl", () =>
         {
             Interlocked.Increment(ref _crlFetches);
             return Results.Bytes(crl, "application/pkix-crl");
-        });
-        await _crlServer.StartAsync();
-        var crlUrl = _crlServer.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/') + "/ca.crl";
+        }));
+        var crlUrl = crlServerUrl + "ca.crl";
 
         // A distribution point unique to this run, so no CRL cached on disk by an earlier run is used.
         var distributionPoint = CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crlUrl]);

@@ -4,14 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -54,18 +47,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     public static async Task<TestIdentityProvider> StartAsync(params TestSigningKey[] keys)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var idp = new TestIdentityProvider(app) { _published = keys };
-        app.MapGet("/jwks", idp.ServeJwksAsync);
-        app.MapGet("/.well-known/openid-configuration", idp.ServeDiscoveryAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        idp.BaseUri = new Uri(address.TrimEnd('/') + "/");
+        TestIdentityProvider? idp = null;
+        var (app, url) = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapGet("/jwks", (HttpContext context) => idp!.ServeJwksAsync(context));
+            app.MapGet("/.well-known/openid-configuration", (HttpContext context) => idp!.ServeDiscoveryAsync(context));
+        });
+        idp = new TestIdentityProvider(app) { _published = keys, BaseUri = new Uri(url) };
         return idp;
     }
 
