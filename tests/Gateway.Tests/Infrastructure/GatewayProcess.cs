@@ -32,6 +32,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The repository root (the directory holding Gateway.sln).</summary>
