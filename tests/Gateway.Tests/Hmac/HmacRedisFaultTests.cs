@@ -154,19 +154,7 @@ public sealed class HmacRedisFaultTests
         await using var second = GatewayProcess.StartDll(directory, null, "--config", configPath);
         var secondAddress = new Uri($"https://127.0.0.1:{port}/");
         using var secondClient = first.CreateClient(baseAddress: secondAddress);
-        await Wait.UntilAsync(async () =>
-        {
-            try
-            {
-                using var ready = await secondClient.GetAsync("/readyz");
-                return ready.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                Assert.False(second.HasExited, second.Output);
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the second gateway process is ready");
+        await second.WaitUntilAnswersAsync(secondClient, "/readyz", TimeSpan.FromSeconds(60));
         await HmacTestClient.WaitPastEpochAsync(redis);
         using var firstClient = first.CreateClient();
 

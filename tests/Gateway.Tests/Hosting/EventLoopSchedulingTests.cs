@@ -1,4 +1,3 @@
-using System.Net;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hosting;
@@ -29,19 +28,7 @@ public sealed class EventLoopSchedulingTests
         using var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/") };
-        await Wait.UntilAsync(async () =>
-        {
-            try
-            {
-                using var response = await client.GetAsync("/public/ping");
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                Assert.False(gateway.HasExited, gateway.Output);
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the gateway process serves the public route");
+        await gateway.WaitUntilAnswersAsync(client, "/public/ping", TimeSpan.FromSeconds(60));
 
         var eventThreads = Directory.GetDirectories($"/proc/{gateway.Id}/task")
             .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");

@@ -34,6 +34,22 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Waits until <c>GET path</c> answers 200; fails at once, with the process output, if the process exits first.</summary>
+    public Task WaitUntilAnswersAsync(HttpClient client, string path, TimeSpan timeout) =>
+        Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync(path);
+                return response.StatusCode == System.Net.HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                Assert.False(HasExited, Output);
+                return false;
+            }
+        }, timeout, $"the gateway process answers {path}");
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The repository root (the directory holding Gateway.sln).</summary>
