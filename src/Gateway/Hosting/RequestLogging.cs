@@ -2,6 +2,7 @@ using Gateway.Auth;
 using Gateway.Auth.Problems;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 using Yarp.ReverseProxy.Model;
@@ -44,7 +45,10 @@ internal static class RequestLogging
         // only to scope log lines we replace with the request line below.
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // Provider-specific: AddSerilog registers its own rule (every category, Trace) for its provider,
+        // and a rule that names the provider beats one that does not, so a plain category rule here
+        // would be ignored and ASP.NET Core would still start an Activity for every request.
+        builder.Logging.AddFilter<SerilogLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
     }
 
