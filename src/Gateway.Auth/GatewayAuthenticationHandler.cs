@@ -23,6 +23,25 @@ public abstract class GatewayAuthenticationHandler<TOptions>(
     protected static AuthenticateResult Fail(string detail, int statusCode = 401) =>
         AuthenticateResult.Fail(new GatewayAuthenticationException(detail, statusCode));
 
+    /// <summary>The one value of a credential header; fails when it is missing, repeated or empty.</summary>
+    protected bool TryGetSingle(string header, out string value, out AuthenticateResult? failure)
+    {
+        var values = Request.Headers[header];
+        value = string.Empty;
+        failure = values.Count switch
+        {
+            0 => Fail($"missing {header} header"),
+            > 1 => Fail($"more than one {header} header"),
+            _ when string.IsNullOrEmpty(values[0]) => Fail($"empty {header} header"),
+            _ => null,
+        };
+        if (failure is null)
+        {
+            value = values[0]!;
+        }
+        return failure is null;
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
@@ -38,9 +57,6 @@ public abstract class GatewayAuthenticationHandler<TOptions>(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        var detail = properties.Items.TryGetValue(GatewayAuthenticationProperties.ForbiddenDetail, out var d) && d is not null
-            ? d
-            : "access denied";
-        return ProblemResponse.WriteAsync(Context, 403, detail);
+        return ProblemResponse.WriteAsync(Context, 403, GatewayAuthenticationProperties.ForbiddenDetailOf(properties));
     }
 }

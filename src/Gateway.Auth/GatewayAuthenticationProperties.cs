@@ -8,4 +8,8 @@ public static class GatewayAuthenticationProperties
 
     /// <summary>The scopes the route requires, space-separated (for <c>Bearer error="insufficient_scope"</c>).</summary>
     public const string RequiredScopes = "gw:required_scopes";
+
+    /// <summary>The <see cref="ForbiddenDetail"/> of a forbid, or "access denied".</summary>
+    public static string ForbiddenDetailOf(Microsoft.AspNetCore.Authentication.AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(ForbiddenDetail, out var detail) && detail is not null ? detail : "access denied";
 }

@@ -26,7 +26,6 @@ public static class GatewayApp
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(guard);
         paths = new GatewayPaths(configFile, baseDirectory);
-        builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
 
         if (builder.Environment.IsDevelopment())
@@ -66,7 +65,7 @@ public static class GatewayApp
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
             ProblemResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "the gateway could not handle this request")));
-        app.Use((context, next) => EncodedSlashGuard.InvokeAsync(context, () => next()));
+        app.Use(next => context => EncodedSlashGuard.InvokeAsync(context, next));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -76,7 +75,7 @@ public static class GatewayApp
         app.MapGatewayTokenService();
         app.MapReverseProxy(proxy =>
         {
-            proxy.Use((context, next) => ProxyErrorProblems.WriteOnErrorAsync(context, () => next()));
+            proxy.Use(next => context => ProxyErrorProblems.WriteOnErrorAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

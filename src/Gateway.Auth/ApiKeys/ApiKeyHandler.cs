@@ -14,19 +14,9 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<ApiKeyOptions> options, ILog
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Options.Header;
-        var values = Request.Headers[header];
-        if (values.Count == 0)
+        if (!TryGetSingle(header, out var key, out var failure))
         {
-            return Task.FromResult(Fail($"missing {header} header"));
-        }
-        if (values.Count > 1)
-        {
-            return Task.FromResult(Fail($"more than one {header} header"));
-        }
-        var key = values[0];
-        if (string.IsNullOrEmpty(key))
-        {
-            return Task.FromResult(Fail($"empty {header} header"));
+            return Task.FromResult(failure!);
         }
         if (key.Length > ApiKeyDefaults.MaxKeyLength)
         {

@@ -29,11 +29,12 @@ public static class KeyHash
             return false;
         }
         var hex = value.AsSpan(Prefix.Length);
-        if (hex.Length != HashLength * 2 || !IsHex(hex))
+        var bytes = new byte[HashLength];
+        if (hex.Length != HashLength * 2 || Convert.FromHexString(hex, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
         {
             return false;
         }
-        hash = Convert.FromHexString(hex);
+        hash = bytes;
         return true;
     }
 
@@ -50,20 +51,5 @@ public static class KeyHash
 
     /// <summary>Makes a new random secret: 32 random bytes, base64url, with a readable prefix.</summary>
     public static string NewSecret(string prefix = "sk-") =>
-        prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool IsHex(ReadOnlySpan<char> chars)
-    {
-        foreach (var c in chars)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+        prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

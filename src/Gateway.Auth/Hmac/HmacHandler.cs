@@ -22,7 +22,9 @@ internal sealed partial class HmacHandler(
 {
     private const int ReadChunk = 16 * 1024;
 
-    protected override string Challenge => "Hmac headers=\"X-API-Key X-Timestamp X-Nonce X-Signature\"";
+    private static readonly string ChallengeText = $"Hmac headers=\"{string.Join(' ', HmacDefaults.Headers)}\"";
+
+    protected override string Challenge => ChallengeText;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -160,24 +162,6 @@ internal sealed partial class HmacHandler(
 
     private static AuthenticateResult TooLarge(long maxBytes) =>
         Fail(string.Create(CultureInfo.InvariantCulture, $"request body larger than {maxBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
-
-    private bool TryGetSingle(string header, out string value, out AuthenticateResult? failure)
-    {
-        var values = Request.Headers[header];
-        value = string.Empty;
-        failure = values.Count switch
-        {
-            0 => Fail($"missing {header} header"),
-            > 1 => Fail($"more than one {header} header"),
-            _ when string.IsNullOrEmpty(values[0]) => Fail($"empty {header} header"),
-            _ => null,
-        };
-        if (failure is null)
-        {
-            value = values[0]!;
-        }
-        return failure is null;
-    }
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
     private static partial void LogBodyUnreadable(ILogger logger, Exception exception);

@@ -62,13 +62,6 @@ internal static class HmacSignature
         {
             return false;
         }
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
         return Convert.FromHexString(value, destination, out _, out var written) == System.Buffers.OperationStatus.Done && written == Length;
     }
 

@@ -27,7 +27,7 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
         {
             context.Fail(new GatewayAuthenticationException(failure));
         }
-        else if (JwtHeaderReader.ReadAlgorithm(token!) is { } algorithm && !options.CurrentValue.EffectiveAlgorithms.Contains(algorithm, StringComparer.Ordinal))
+        else if (JwtHeaderReader.ReadAlgorithm(token!) is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
         {
             // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.
             context.Fail(new GatewayAuthenticationException("the token's signing algorithm is not allowed"));

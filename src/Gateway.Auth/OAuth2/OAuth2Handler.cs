@@ -32,7 +32,7 @@ internal sealed class OAuth2Handler(IOptionsMonitor<JwtBearerOptions> options, I
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        var detail = properties.Items.TryGetValue(GatewayAuthenticationProperties.ForbiddenDetail, out var d) && d is not null ? d : "access denied";
+        var detail = GatewayAuthenticationProperties.ForbiddenDetailOf(properties);
         var challenge = properties.Items.TryGetValue(GatewayAuthenticationProperties.RequiredScopes, out var scopes) && !string.IsNullOrEmpty(scopes)
             ? $"Bearer error=\"insufficient_scope\", scope=\"{scopes}\""
             : "Bearer error=\"insufficient_scope\"";

@@ -17,6 +17,9 @@ namespace Gateway.Auth.Scopes;
 /// </summary>
 internal sealed class GatewayPolicyEvaluator(PolicyEvaluator stock, IEnumerable<IAuthorizationHandler> handlers) : IPolicyEvaluator
 {
+    private static readonly Task<PolicyAuthorizationResult> Allowed = Task.FromResult(PolicyAuthorizationResult.Success());
+    private static readonly Task<PolicyAuthorizationResult> Challenged = Task.FromResult(PolicyAuthorizationResult.Challenge());
+
     private readonly bool _onlyGatewayHandlers = handlers.All(h => h is PassThroughAuthorizationHandler or ScopeAuthorizationHandler);
     private readonly ScopeAuthorizationHandler _scopes = handlers.OfType<ScopeAuthorizationHandler>().FirstOrDefault() ?? new();
 
@@ -44,7 +47,7 @@ internal sealed class GatewayPolicyEvaluator(PolicyEvaluator stock, IEnumerable<
         }
         if (!authenticationResult.Succeeded)
         {
-            return Task.FromResult(PolicyAuthorizationResult.Challenge());
+            return Challenged;
         }
         var user = context.User;
         foreach (var requirement in policy.Requirements)
@@ -58,7 +61,7 @@ internal sealed class GatewayPolicyEvaluator(PolicyEvaluator stock, IEnumerable<
                 return Task.FromResult(PolicyAuthorizationResult.Forbid(AuthorizationFailure.Failed([new MissingScopeReason(_scopes, missing)])));
             }
         }
-        return Task.FromResult(PolicyAuthorizationResult.Success());
+        return Allowed;
     }
 
     private bool IsRoutePolicy(AuthorizationPolicy policy)

@@ -120,8 +120,8 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, Serilog.ILogger
         {
             return context.Request.Path.Value ?? "/";
         }
-        var query = target.IndexOf('?');
-        return query < 0 ? target : target[..query];
+        var path = Gateway.Proxy.EncodedSlashGuard.PathOf(target);
+        return path.Length == target.Length ? target : path.ToString();
     }
 }
 

@@ -12,36 +12,26 @@ namespace Gateway.Proxy;
 /// </summary>
 internal static class EncodedSlashGuard
 {
-    public static Task InvokeAsync(HttpContext context, Func<Task> next)
+    public static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (target is not null && HasAmbiguousSlash(target))
         {
             return ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "encoded '/' or '\\' in the request path is refused");
         }
-        return next();
+        return next(context);
     }
 
+    private static readonly System.Buffers.SearchValues<string> Ambiguous =
+        System.Buffers.SearchValues.Create(["%2F", "%5C", "\\"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when the path part (before '?') holds <c>%2F</c>, <c>%5C</c> (any case) or <c>\</c>.</summary>
-    internal static bool HasAmbiguousSlash(ReadOnlySpan<char> target)
+    internal static bool HasAmbiguousSlash(ReadOnlySpan<char> target) => PathOf(target).ContainsAny(Ambiguous);
+
+    /// <summary>The path part of a raw request target: everything before the first '?'.</summary>
+    internal static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> target)
     {
         var query = target.IndexOf('?');
-        var path = query < 0 ? target : target[..query];
-        for (var i = 0; i < path.Length; i++)
-        {
-            if (path[i] == '\\')
-            {
-                return true;
-            }
-            if (path[i] == '%' && i + 2 < path.Length)
-            {
-                var hex = path.Slice(i + 1, 2);
-                if (hex.Equals("2F", StringComparison.OrdinalIgnoreCase) || hex.Equals("5C", StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return query < 0 ? target : target[..query];
     }
 }

@@ -6,9 +6,9 @@ namespace Gateway.Proxy;
 /// <summary>Turns YARP's bare 502/504 answers into problem+json, without saying more about the backend than its status.</summary>
 internal static class ProxyErrorProblems
 {
-    public static async Task WriteOnErrorAsync(HttpContext context, Func<Task> next)
+    public static async Task WriteOnErrorAsync(HttpContext context, RequestDelegate next)
     {
-        await next();
+        await next(context);
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted)
         {

@@ -14,20 +14,20 @@ internal sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResu
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (!authorizeResult.Forbidden || policy.AuthenticationSchemes.Count == 0)
-        {
-            await _default.HandleAsync(next, context, policy, authorizeResult);
-            return;
-        }
+    // Not async: the allowed path (every forwarded request) goes straight to the default handler.
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        !authorizeResult.Forbidden || policy.AuthenticationSchemes.Count == 0
+            ? _default.HandleAsync(next, context, policy, authorizeResult)
+            : ForbidAsync(context, policy, authorizeResult);
 
+    private static async Task ForbidAsync(HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
         var properties = new AuthenticationProperties();
         foreach (var reason in authorizeResult.AuthorizationFailure?.FailureReasons ?? [])
         {
             if (reason is MissingScopeReason missing)
             {
-                properties.Items[GatewayAuthenticationProperties.ForbiddenDetail] = $"missing scope {missing.Scope}";
+                properties.Items[GatewayAuthenticationProperties.ForbiddenDetail] = missing.Message;
                 break;
             }
         }

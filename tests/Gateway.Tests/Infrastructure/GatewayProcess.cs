@@ -30,8 +30,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public int ExitCode => _process.ExitCode;
-
     public int Id => _process.Id;
 
     /// <summary>Waits until <c>GET path</c> answers 200; fails at once, with the process output, if the process exits first.</summary>

@@ -43,9 +43,6 @@ public sealed class RecordingBackend : IAsyncDisposable
 
     public RecordedRequest Last => _requests.Last();
 
-    /// <summary>When set, the backend answers with this status instead of 200.</summary>
-    public int StatusCode { get; set; } = 200;
-
     /// <summary>When set, the backend waits this long before answering (for timeout tests).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -58,11 +55,6 @@ public sealed class RecordingBackend : IAsyncDisposable
         backend = new RecordingBackend(app) { Url = url };
         return backend;
     }
-
-    public Task WaitForCountAsync(int count, TimeSpan? timeout = null) =>
-        Wait.UntilAsync(() => Count >= count, timeout ?? TimeSpan.FromSeconds(10), $"the backend has {count} request(s) (has {Count})");
-
-    public void Clear() => _requests.Clear();
 
     public async ValueTask DisposeAsync()
     {
@@ -89,7 +81,6 @@ public sealed class RecordingBackend : IAsyncDisposable
         {
             await Task.Delay(Delay, context.RequestAborted);
         }
-        context.Response.StatusCode = StatusCode;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync("{\"backend\":\"recording\"}", context.RequestAborted);
     }

@@ -23,8 +23,6 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public bool IsRunning => _process is { HasExited: false };
-
     public static async Task<RedisServer> StartAsync()
     {
         var server = new RedisServer(FreePort.Next(), Directory.CreateTempSubdirectory("gw-redis-").FullName);
@@ -60,8 +58,6 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Turns the server into a replica of a master that does not exist: every write answers READONLY.</summary>
     public Task SetReadOnlyAsync() => ExpectAsync("OK", "REPLICAOF", "127.0.0.1", FreePort.Next().ToString());
-
-    public Task SetWritableAsync() => ExpectAsync("OK", "REPLICAOF", "NO", "ONE");
 
     /// <summary>
     /// Blocks the server for <paramref name="duration"/> (<c>DEBUG SLEEP</c>): a slow Redis. Returns once

@@ -1,6 +1,7 @@
 using Gateway.Auth.ApiKeys;
 using Gateway.Auth.Configuration;
 using Gateway.Auth.OAuth2.TokenService;
+using Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.OAuth2;
@@ -137,7 +138,7 @@ public sealed class OAuth2ConfigValidatorTests
     [Fact]
     public void RootAppsettings_OAuth2AndTokenServiceParts_AreValid()
     {
-        var root = FindRepositoryRoot();
+        var root = GatewayProcess.RepositoryRoot;
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(root, "appsettings.json")).Build();
         var context = new ConfigValidationContext(configuration, root);
         AuthConfigValidator.Validate(context);
@@ -146,17 +147,5 @@ public sealed class OAuth2ConfigValidatorTests
             || e.StartsWith("Auth:TokenService", StringComparison.Ordinal) || e.StartsWith("ReverseProxy:Routes:reports", StringComparison.Ordinal));
         Assert.Equal("OAuth2", configuration["ReverseProxy:Routes:reports:Metadata:Auth"]);
         Assert.Equal("true", configuration["Auth:TokenService:Enabled"], ignoreCase: true);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -37,18 +37,7 @@ public sealed class OAuth2DemoTests
             using var handler = new SocketsHttpHandler();
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true; // curl -k
             using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}") };
-            await Wait.UntilAsync(async () =>
-            {
-                try
-                {
-                    using var health = await client.GetAsync("/healthz");
-                    return health.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(60), "the demo gateway is up: " + gateway.Output);
+            await gateway.WaitUntilAnswersAsync(client, "/healthz", TimeSpan.FromSeconds(60));
             Assert.True(File.Exists(Path.Combine(directory, "certs", "dev", "token-signing-key.pem")), "the Development signing key was generated");
 
             // curl -sk -u reporting-service:SECRET -d grant_type=client_credentials -d scope=read:reports https://localhost:8443/oauth/token

@@ -51,6 +51,11 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>The multiplexer, once its first connection attempt has finished (successfully or not).</summary>
     public Task<ConnectionMultiplexer> GetAsync()
     {
+        // Every signed request asks; once connected, the answer needs no lock.
+        if (Volatile.Read(ref _connecting) is { IsCompletedSuccessfully: true } connected)
+        {
+            return connected;
+        }
         lock (_lock)
         {
             if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
