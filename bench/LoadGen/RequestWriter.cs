@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Bench.LoadGen;
@@ -63,13 +62,9 @@ internal sealed class RequestWriter
         }
 
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random);
-        var nonce = Convert.ToHexStringLower(random);
-        var message = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"GET\n{_path}\n{timestamp}\n{nonce}\n"));
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_hmacSecret, message, mac);
-        var signature = Convert.ToHexStringLower(mac);
+        // Signed by the project's client (the one definition of what is signed, pinned to the Python reference by tests).
+        var nonce = Gateway.Client.HmacSigningHandler.NewNonce();
+        var signature = Gateway.Client.HmacSigningHandler.Sign(_hmacSecret, "GET", _path, timestamp, nonce, default);
         var request = string.Create(CultureInfo.InvariantCulture,
             $"{_head}X-API-Key: {_hmacKeyId}\r\nX-Timestamp: {timestamp}\r\nX-Nonce: {nonce}\r\nX-Signature: {signature}\r\n\r\n");
         var length = Encoding.ASCII.GetBytes(request, _buffer);

@@ -67,7 +67,7 @@ internal sealed class MtlsTrust
     public bool IsAllowedSelfSigned(X509Certificate2 certificate)
     {
         Span<byte> sha256 = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(certificate.RawData, sha256);
+        SHA256.HashData(certificate.RawDataMemory.Span, sha256);
         foreach (var allowed in _allowedSelfSigned)
         {
             if (CryptographicOperations.FixedTimeEquals(allowed, sha256))
@@ -83,7 +83,7 @@ internal sealed class MtlsTrust
     {
         foreach (var list in RevocationLists)
         {
-            if (list.Issuer.RawData.AsSpan().SequenceEqual(issuer.RawData))
+            if (list.Issuer.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span))
             {
                 return list;
             }
