@@ -14,6 +14,12 @@ namespace Gateway.Auth.OAuth2;
 /// current time; it hands out a copy of the identity, which the events then add claims to.
 /// Only successes are cached, at most <see cref="DefaultMaxEntries"/>, each for at most
 /// <see cref="MaxEntryLifetime"/> and never past the token's expiry.
+/// <para>
+/// An entry can also hold the identity the gateway's events accepted (gateway claims added, every
+/// per-token check passed: <see cref="RememberAccepted"/>), which lets <see cref="OAuth2Handler"/>
+/// answer a repeated token without running JwtBearer at all (<see cref="TryGetAccepted"/>); the same
+/// key-set and lifetime rules apply to it.
+/// </para>
 /// </summary>
 internal sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
 {
@@ -62,11 +68,58 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Keeps a copy of <paramref name="identity"/>, accepted by the gateway's events for
+    /// <paramref name="token"/>, on the token's entry: only if the entry exists and was validated
+    /// against the current key set (an entry that is already stale can never serve one).
+    /// </summary>
+    internal void RememberAccepted(string token, ClaimsIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (_cache.TryGetValue(token, out CachedToken? entry) && entry!.Generation == _keys.Generation)
+        {
+            entry.Accepted = identity.Clone();
+        }
+    }
+
+    /// <summary>
+    /// A copy of the identity accepted before for <paramref name="token"/>, when its entry is still
+    /// current (same key set) and the token is inside its lifetime now; otherwise false, and the
+    /// caller validates the token the full way.
+    /// </summary>
+    internal bool TryGetAccepted(string token, TimeSpan clockSkew, out JsonWebToken jwt, out ClaimsIdentity identity)
+    {
+        if (_cache.TryGetValue(token, out CachedToken? entry) && entry!.Generation == _keys.Generation
+            && entry.Accepted is { } accepted && entry.IsCurrent(_time.GetUtcNow().UtcDateTime, clockSkew))
+        {
+            jwt = entry.Token;
+            identity = accepted.Clone();
+            return true;
+        }
+        jwt = null!;
+        identity = null!;
+        return false;
+    }
+
     public void Dispose() => _cache.Dispose();
 
     private sealed class CachedToken(JsonWebToken token, ClaimsIdentity identity, long generation)
     {
+        private ClaimsIdentity? _accepted;
+
         public long Generation => generation;
+
+        public JsonWebToken Token => token;
+
+        /// <summary>The identity after the gateway's events accepted it; never handed out itself, only copies.</summary>
+        public ClaimsIdentity? Accepted
+        {
+            get => Volatile.Read(ref _accepted);
+            set => Volatile.Write(ref _accepted, value);
+        }
+
+        public bool IsCurrent(DateTime now, TimeSpan clockSkew) =>
+            token.ValidTo >= now - clockSkew && (token.ValidFrom == DateTime.MinValue || token.ValidFrom <= now + clockSkew);
 
         /// <summary>The lifetime checks of IdentityModel's Validators.ValidateLifetime, against <paramref name="now"/>.</summary>
         public TokenValidationResult Result(DateTime now, TimeSpan clockSkew)

@@ -100,6 +100,61 @@ public sealed class CachingTokenHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task AcceptedIdentity_IsServedOnlyOnceRemembered_AndAlwaysAsACopy()
+    {
+        var token = TestIdentityProvider.Token(Key);
+        var identity = (await _handler.ValidateTokenAsync(token, Parameters())).ClaimsIdentity;
+        Assert.False(_handler.TryGetAccepted(token, Skew, out _, out _));
+
+        identity.AddClaim(new Claim("gateway", "accepted"));
+        _handler.RememberAccepted(token, identity);
+        identity.AddClaim(new Claim("gateway", "added after it was remembered"));
+
+        Assert.True(_handler.TryGetAccepted(token, Skew, out var jwt, out var first));
+        Assert.Equal(TestIdentityProvider.ClientId, jwt.GetClaim("client_id").Value);
+        Assert.Equal("accepted", Assert.Single(first.FindAll("gateway")).Value);
+        first.AddClaim(new Claim("gateway", "added by the first request"));
+        Assert.True(_handler.TryGetAccepted(token, Skew, out _, out var second));
+        Assert.NotSame(first, second);
+        Assert.Single(second.FindAll("gateway"));
+    }
+
+    [Fact]
+    public async Task AcceptedIdentity_IsNotServed_OnceTheTokenExpired()
+    {
+        var claims = TestIdentityProvider.Claims();
+        var token = TestIdentityProvider.Token(Key, claims);
+        _handler.RememberAccepted(token, (await _handler.ValidateTokenAsync(token, Parameters())).ClaimsIdentity);
+        var expires = DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>());
+
+        _time.Now = expires + Skew - TimeSpan.FromSeconds(2);
+        Assert.True(_handler.TryGetAccepted(token, Skew, out _, out _));
+        _time.Now = expires + Skew + TimeSpan.FromSeconds(2);
+        Assert.False(_handler.TryGetAccepted(token, Skew, out _, out _));
+    }
+
+    [Fact]
+    public async Task AcceptedIdentity_IsNotServed_BeforeTheTokensNotBefore()
+    {
+        var token = TestIdentityProvider.Token(Key);
+        _handler.RememberAccepted(token, (await _handler.ValidateTokenAsync(token, Parameters())).ClaimsIdentity);
+        Assert.True(_handler.TryGetAccepted(token, Skew, out _, out _));
+
+        // nbf is a minute ago: a clock set back two minutes (beyond the 30 s skew) is before it.
+        _time.Now -= TimeSpan.FromMinutes(2);
+        Assert.False(_handler.TryGetAccepted(token, Skew, out _, out _));
+    }
+
+    [Fact]
+    public void ATokenNeverValidated_CannotBeRemembered()
+    {
+        var token = TestIdentityProvider.Token(Key);
+        _handler.RememberAccepted(token, new ClaimsIdentity([new Claim("client_id", "forged")], "test"));
+
+        Assert.False(_handler.TryGetAccepted(token, Skew, out _, out _));
+    }
+
+    [Fact]
     public async Task Cache_IsBounded()
     {
         using var small = new CachingTokenHandler(_keys, maxEntries: 3, time: _time);
