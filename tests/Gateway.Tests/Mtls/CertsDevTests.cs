@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -123,19 +122,8 @@ public sealed class CertsDevTests : IAsyncLifetime
         Assert.Equal(Cn, _backend.Last.Header("X-Client-CN"));
     }
 
-    private static async Task OpensslAsync(string directory, params string[] args)
-    {
-        var info = new ProcessStartInfo("openssl") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"openssl {string.Join(' ', args)}: {await output}");
-    }
+    private static async Task OpensslAsync(string directory, params string[] args) =>
+        (await ExternalTool.RunAsync("openssl", args, TimeSpan.FromSeconds(60), workingDirectory: directory)).EnsureSuccess();
 
     [Theory]
     [InlineData("bad,cn")]
@@ -150,16 +138,7 @@ public sealed class CertsDevTests : IAsyncLifetime
 
     private static async Task<(int ExitCode, string Output)> CurlAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var curl = await ExternalTool.RunAsync("curl", args, TimeSpan.FromSeconds(30));
+        return (curl.ExitCode, curl.Output);
     }
 }
