@@ -19,9 +19,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task DemoCommand_ServesTheReadmeCurlLines()
     {
-        var environment = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = null, ["DOTNET_ENVIRONMENT"] = null };
-        await using var demo = GatewayProcess.Start("dotnet", ["run", "--project", "src/Gateway"], GatewayProcess.RepositoryRoot, environment);
-        await demo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(4));
+        await using var demo = await GatewayProcess.StartReadmeDemoAsync(TimeSpan.FromMinutes(4));
 
         // 200, with the identity the gateway verified echoed back by the demo backend.
         var ok = await CurlAsync("-k", "https://localhost:8443/api/transactions/list", "-H", "X-API-Key: sk-live-a1b2c3d4");

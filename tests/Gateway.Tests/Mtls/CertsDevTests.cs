@@ -23,7 +23,7 @@ public sealed class CertsDevTests : IAsyncLifetime
     public async Task CertsDevOutput_WorksEndToEnd_WithCurlAsTheReadmeShows()
     {
         var output = Path.Combine(_directory, "certs", "dev");
-        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "--host", "gateway", Cn);
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "--host", "gateway", Cn);
         Assert.True(exitCode == 0, text);
         using (var server = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(output, "localhost-cert.pem"))))
         {
@@ -80,9 +80,9 @@ public sealed class CertsDevTests : IAsyncLifetime
     public async Task CertsDev_RunAgain_KeepsTheCa_SoEarlierClientCertificatesStayValid()
     {
         var output = Path.Combine(_directory, "again");
-        var first = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "a.internal");
+        var first = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "a.internal");
         var ca = await File.ReadAllTextAsync(Path.Combine(output, "ca-cert.pem"));
-        var second = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "b.internal");
+        var second = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "b.internal");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
@@ -130,7 +130,7 @@ public sealed class CertsDevTests : IAsyncLifetime
     [InlineData("--bogus")]
     public async Task CertsDev_RefusesUnusableArguments(string argument)
     {
-        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "bad"), argument);
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "bad"), argument);
 
         Assert.Equal(2, exitCode);
         Assert.False(File.Exists(Path.Combine(_directory, "bad", "ca-cert.pem")), text);
