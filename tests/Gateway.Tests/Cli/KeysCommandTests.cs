@@ -10,14 +10,14 @@ public sealed class KeysCommandTests
     [Fact]
     public async Task KeysNew_OutputPastedIntoConfig_Authenticates_AndKeysHashReproducesTheLine()
     {
-        var (code, output) = await GatewayProcess.RunVerbAsync(AppContext.BaseDirectory, "keys", "new", "billing");
+        var (code, output) = await GatewayProcess.RunToExitAsync(AppContext.BaseDirectory, "keys", "new", "billing");
         Assert.Equal(0, code);
         var key = Regex.Match(output, @"key:\s+(\S+)").Groups[1].Value;
         var hashLine = Regex.Match(output, @"hash:\s+(sha256:[0-9a-f]{64})").Groups[1].Value;
         Assert.NotEmpty(key);
         Assert.NotEmpty(hashLine);
 
-        var (hashCode, hashOutput) = await GatewayProcess.RunVerbAsync(AppContext.BaseDirectory, "keys", "hash", key);
+        var (hashCode, hashOutput) = await GatewayProcess.RunToExitAsync(AppContext.BaseDirectory, "keys", "hash", key);
         Assert.Equal(0, hashCode);
         Assert.Equal(hashLine, hashOutput.Trim());
 
@@ -39,8 +39,8 @@ public sealed class KeysCommandTests
     [Fact]
     public async Task KeysNew_MakesADifferentKeyEachTime()
     {
-        var (_, first) = await GatewayProcess.RunVerbAsync(AppContext.BaseDirectory, "keys", "new", "a");
-        var (_, second) = await GatewayProcess.RunVerbAsync(AppContext.BaseDirectory, "keys", "new", "a");
+        var (_, first) = await GatewayProcess.RunToExitAsync(AppContext.BaseDirectory, "keys", "new", "a");
+        var (_, second) = await GatewayProcess.RunToExitAsync(AppContext.BaseDirectory, "keys", "new", "a");
 
         Assert.NotEqual(Regex.Match(first, @"key:\s+(\S+)").Groups[1].Value, Regex.Match(second, @"key:\s+(\S+)").Groups[1].Value);
     }

@@ -27,7 +27,7 @@ public sealed class StartupValidationTests : IDisposable
     {
         var path = WriteConfig(WithRouteWithoutAuth());
 
-        var (code, output) = await GatewayProcess.RunVerbAsync(_directory, "validate", "--config", path);
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
 
         Assert.Equal(1, code);
         Assert.Contains("ReverseProxy:Routes:naked", output, StringComparison.Ordinal);
@@ -42,12 +42,11 @@ public sealed class StartupValidationTests : IDisposable
     {
         var path = WriteConfig(WithRouteWithoutAuth());
 
-        await using var process = GatewayProcess.StartDll(_directory, null, "--config", path);
-        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
 
         Assert.NotEqual(0, code);
-        Assert.Contains("ReverseProxy:Routes:naked", process.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Now listening", process.Output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Routes:naked", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,12 +55,11 @@ public sealed class StartupValidationTests : IDisposable
         var path = Path.Combine(_directory, "broken.json");
         File.WriteAllText(path, "{ \"ReverseProxy\": ");
 
-        await using var process = GatewayProcess.StartDll(_directory, null, "--config", path);
-        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
 
         Assert.NotEqual(0, code);
-        Assert.Contains("broken.json", process.Output, StringComparison.Ordinal);
-        Assert.Contains("not valid JSON", process.Output, StringComparison.Ordinal);
+        Assert.Contains("broken.json", output, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +70,7 @@ public sealed class StartupValidationTests : IDisposable
             .Route("public", "/public/{**rest}", "None")
             .ApiKeyClient("c", "sk-1", "read:transactions"));
 
-        var (code, output) = await GatewayProcess.RunVerbAsync(_directory, "validate", "--config", path);
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
 
         Assert.True(code == 0, output);
         Assert.Matches(@"transactions\s+/api/transactions/\{\*\*rest\}\s+ApiKey\s+read:transactions\s+backend", output);

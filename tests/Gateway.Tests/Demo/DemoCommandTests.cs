@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Demo;
@@ -11,18 +10,8 @@ public sealed class DemoCommandTests
 {
     private static async Task<(int Status, string Text)> CurlAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.ArgumentList.Add("-s");
-        info.ArgumentList.Add("-i");
-        info.ArgumentList.Add("--max-time");
-        info.ArgumentList.Add("20");
-        using var curl = Process.Start(info)!;
-        var text = await curl.StandardOutput.ReadToEndAsync();
-        await curl.WaitForExitAsync();
+        var curl = await ExternalTool.RunAsync("curl", [.. args, "-s", "-i", "--max-time", "20"], TimeSpan.FromSeconds(60));
+        var text = curl.StandardOutput;
         var statusLine = text.Split('\n')[0];
         return (statusLine.Length > 0 ? int.Parse(statusLine.Split(' ')[1]) : 0, text);
     }
@@ -30,9 +19,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task DemoCommand_ServesTheReadmeCurlLines()
     {
-        var environment = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = null, ["DOTNET_ENVIRONMENT"] = null };
-        await using var demo = GatewayProcess.Start("dotnet", ["run", "--project", "src/Gateway"], GatewayProcess.RepositoryRoot, environment);
-        await demo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(4));
+        await using var demo = await GatewayProcess.StartReadmeDemoAsync(TimeSpan.FromMinutes(4));
 
         // 200, with the identity the gateway verified echoed back by the demo backend.
         var ok = await CurlAsync("-k", "https://localhost:8443/api/transactions/list", "-H", "X-API-Key: sk-live-a1b2c3d4");

@@ -146,15 +146,8 @@ public sealed class HmacRedisFaultTests
         await using var redis = await RedisServer.StartAsync();
         await using var backend = await RecordingBackend.StartAsync();
         await using var first = await GatewayHost.StartAsync(HmacTestClient.Config(backend, redis));
-        var port = FreePort.Next();
-        var secondConfig = HmacTestClient.Config(backend, redis).Set("Kestrel:Endpoints:Https:Url", $"https://127.0.0.1:{port}");
-        var directory = Directory.CreateTempSubdirectory("gw-second-").FullName;
-        var configPath = Path.Combine(directory, "appsettings.json");
-        await File.WriteAllTextAsync(configPath, secondConfig.ToJson());
-        await using var second = GatewayProcess.StartDll(directory, null, "--config", configPath);
-        var secondAddress = new Uri($"https://127.0.0.1:{port}/");
-        using var secondClient = first.CreateClient(baseAddress: secondAddress);
-        await second.WaitUntilAnswersAsync(secondClient, "/readyz", TimeSpan.FromSeconds(60));
+        await using var second = await GatewayProcess.StartAsync(HmacTestClient.Config(backend, redis), readyPath: "/readyz");
+        using var secondClient = first.CreateClient(baseAddress: second.BaseAddress);
         await HmacTestClient.WaitPastEpochAsync(redis);
         using var firstClient = first.CreateClient();
 

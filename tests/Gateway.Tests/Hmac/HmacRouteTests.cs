@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Gateway.Client;
 using Gateway.Tests.Infrastructure;
 
@@ -19,8 +17,8 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
         var body = Encoding.UTF8.GetBytes("{\"item\":\"book\",\"qty\":2,\"note\":\"caf\u00e9 \\n\"}");
         var before = _backend.Count;
 
-        var result = await RunReferenceClientAsync("send", fixture.Gateway.BaseAddress.ToString(), HmacTestClient.KeyId, HmacTestClient.Secret,
-            "POST", "/api/orders/42?expand=items&x=1", Convert.ToHexString(body));
+        var result = await PythonReferenceClient.SendAsync(fixture.Gateway.BaseAddress.ToString(), HmacTestClient.KeyId, HmacTestClient.Secret,
+            "POST", "/api/orders/42?expand=items&x=1", body);
 
         Assert.Equal(200, result.GetProperty("status").GetInt32());
         Assert.Equal(before + 1, _backend.Count);
@@ -413,27 +411,5 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
         var nonce = HmacSigningHandler.NewNonce();
         var signature = HmacTestClient.Sign(HmacTestClient.Secret, "POST", "/api/orders/1?qty=2", timestamp, nonce, Encoding.UTF8.GetBytes("{\"qty\":2}"));
         return HmacTestClient.Create(method, target, body ?? Encoding.UTF8.GetBytes("{\"qty\":2}"), timestamp, nonce, signature: signature);
-    }
-
-    internal static async Task<JsonElement> RunReferenceClientAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hmac", "reference_client.py"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        Assert.True(process.ExitCode == 0, $"reference client failed: {error}");
-        return JsonDocument.Parse(output).RootElement.Clone();
     }
 }

@@ -59,7 +59,7 @@ public sealed class HmacUnitTests
         Random.Shared.NextBytes(body);
         var nonce = HmacSigningHandler.NewNonce();
 
-        var python = await HmacRouteTestsPython.SignAsync(VectorSecret, "PATCH", "/api/orders/x?a=%20b&c", "1712345678", nonce, body);
+        var python = await PythonReferenceClient.SignAsync(VectorSecret, "PATCH", "/api/orders/x?a=%20b&c", "1712345678", nonce, body);
 
         Assert.Equal(python, HmacSigningHandler.Sign(Encoding.UTF8.GetBytes(VectorSecret), "PATCH", "/api/orders/x?a=%20b&c", "1712345678", nonce, body));
     }
@@ -169,22 +169,5 @@ public sealed class HmacUnitTests
         var context = new ConfigValidationContext(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), Path.GetTempPath());
         AuthConfigValidator.Validate(context);
         return context.Errors;
-    }
-}
-
-internal static class HmacRouteTestsPython
-{
-    public static async Task<string> SignAsync(string secret, string method, string target, string timestamp, string nonce, byte[] body)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Hmac", "reference_client.py"), "sign", "client-1", secret, method, target, timestamp, nonce, Convert.ToHexString(body) })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
-        return output.Trim();
     }
 }

@@ -15,20 +15,10 @@ public sealed class EventLoopSchedulingTests
     public async Task TheProgram_RunsOneSocketEventLoopPerCore_UnlessTheEnvironmentSaysOtherwise(string? setting, bool inline)
     {
         await using var backend = await RecordingBackend.StartAsync();
-        var port = FreePort.Next();
-        var config = new GatewayConfig(backend.Url)
-            .Route("public", "/public/{**rest}", "None")
-            .Set("Kestrel:Endpoints:Https:Url", $"https://127.0.0.1:{port}");
-        var directory = Directory.CreateTempSubdirectory("gw-loops-").FullName;
-        var configPath = Path.Combine(directory, "appsettings.json");
-        await File.WriteAllTextAsync(configPath, config.ToJson());
+        var config = new GatewayConfig(backend.Url).Route("public", "/public/{**rest}", "None");
         var environment = setting is null ? null : new Dictionary<string, string?> { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = setting };
 
-        await using var gateway = GatewayProcess.StartDll(directory, environment, "--config", configPath);
-        using var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/") };
-        await gateway.WaitUntilAnswersAsync(client, "/public/ping", TimeSpan.FromSeconds(60));
+        await using var gateway = await GatewayProcess.StartAsync(config, readyPath: "/public/ping", environment);
 
         var eventThreads = Directory.GetDirectories($"/proc/{gateway.Id}/task")
             .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");

@@ -1,22 +1,35 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
 namespace Gateway.Tests.Infrastructure;
 
-/// <summary>The gateway as a separate process: the built Gateway.dll, or the README's <c>dotnet run</c>.</summary>
+/// <summary>
+/// The gateway program as a separate process: the build the tests reference (<c>dotnet Gateway.dll</c>),
+/// or the README's <c>dotnet run</c>. Unless the test's environment names one, it runs as Production.
+/// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly string GatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
+
     private readonly Process _process;
+    private readonly string? _ownedDirectory;
     private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process)
+    private GatewayProcess(Process process, Uri? baseAddress, string? ownedDirectory)
     {
         _process = process;
+        _ownedDirectory = ownedDirectory;
+        BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>Where the gateway answers, when the test chose it.</summary>
+    public Uri? BaseAddress { get; }
 
     /// <summary>stdout and stderr so far, interleaved.</summary>
     public string Output
@@ -31,24 +44,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public int Id => _process.Id;
-
-    /// <summary>Waits until <c>GET path</c> answers 200; fails at once, with the process output, if the process exits first.</summary>
-    public Task WaitUntilAnswersAsync(HttpClient client, string path, TimeSpan timeout) =>
-        Wait.UntilAsync(async () =>
-        {
-            try
-            {
-                using var response = await client.GetAsync(path);
-                return response.StatusCode == System.Net.HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                Assert.False(HasExited, Output);
-                return false;
-            }
-        }, timeout, $"the gateway process answers {path}");
-
-    public bool HasExited => _process.HasExited;
 
     /// <summary>The repository root (the directory holding Gateway.sln).</summary>
     public static string RepositoryRoot
@@ -66,14 +61,91 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet Gateway.dll ARGS</c> (the build the tests reference).</summary>
-    public static GatewayProcess StartDll(string workingDirectory, IDictionary<string, string?>? environment, params string[] args) =>
-        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Gateway.dll"), .. args], workingDirectory, environment);
-
-    /// <summary>Starts a process; unless <paramref name="environment"/> names one, the environment is Production.</summary>
-    public static GatewayProcess Start(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string?>? environment)
+    /// <summary>
+    /// Starts the gateway with the test's config (written as appsettings.json in a temp directory this
+    /// process owns, passed with <c>--config</c>), HTTPS on a free loopback port, and waits until
+    /// <c>GET readyPath</c> answers 200.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(GatewayConfig config, string readyPath = "/healthz", IDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo(fileName)
+        ArgumentNullException.ThrowIfNull(config);
+        var baseAddress = new Uri($"https://127.0.0.1:{FreePort.Next()}/");
+        var directory = Directory.CreateTempSubdirectory("gw-process-").FullName;
+        var configPath = Path.Combine(directory, "appsettings.json");
+        await File.WriteAllTextAsync(configPath, config.Clone().Set("Kestrel:Endpoints:Https:Url", baseAddress.GetLeftPart(UriPartial.Authority)).ToJson());
+        return await StartDllAsync(directory, baseAddress, readyPath, environment, directory, ["--config", configPath]);
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet Gateway.dll ARGS</c> in <paramref name="workingDirectory"/> (for a test that lays out
+    /// the files itself) and waits until <c>GET readyPath</c> on <paramref name="baseAddress"/> answers 200.
+    /// </summary>
+    public static Task<GatewayProcess> StartAsync(string workingDirectory, Uri baseAddress, string readyPath, IDictionary<string, string?>? environment, params string[] args) =>
+        StartDllAsync(workingDirectory, baseAddress, readyPath, environment, ownedDirectory: null, args);
+
+    /// <summary>
+    /// Starts the gateway as the README's first command does (<c>dotnet run --project src/Gateway</c> from the
+    /// repository root, the environment from launchSettings) and waits until it logs that it started.
+    /// </summary>
+    public static async Task<GatewayProcess> StartReadmeDemoAsync(TimeSpan timeout)
+    {
+        var environment = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = null, ["DOTNET_ENVIRONMENT"] = null };
+        var process = Start(["run", "--project", "src/Gateway"], RepositoryRoot, environment, baseAddress: null, ownedDirectory: null);
+        try
+        {
+            await process.WaitForOutputAsync("Application started", timeout);
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>dotnet Gateway.dll ARGS</c> (a verb, or a start-up meant to fail) until it exits: exit code and output.</summary>
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] args) =>
+        RunToExitAsync(workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <inheritdoc cref="RunToExitAsync(string, string[])"/>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, IDictionary<string, string?> environment, params string[] args)
+    {
+        var result = await ExternalTool.RunAsync("dotnet", [GatewayDll, .. args], StartTimeout, workingDirectory: workingDirectory, environment: ProgramEnvironment(environment));
+        return (result.ExitCode, result.Output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        if (_ownedDirectory is not null)
+        {
+            Directory.Delete(_ownedDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<GatewayProcess> StartDllAsync(string workingDirectory, Uri baseAddress, string readyPath, IDictionary<string, string?>? environment, string? ownedDirectory, string[] args)
+    {
+        var process = Start([GatewayDll, .. args], workingDirectory, environment, baseAddress, ownedDirectory);
+        try
+        {
+            await process.WaitUntilAnswersAsync(readyPath, StartTimeout);
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static GatewayProcess Start(IEnumerable<string> dotnetArgs, string workingDirectory, IDictionary<string, string?>? environment, Uri? baseAddress, string? ownedDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -81,14 +153,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args)
+        foreach (var arg in dotnetArgs)
         {
             info.ArgumentList.Add(arg);
         }
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in ProgramEnvironment(environment))
         {
             if (value is null)
             {
@@ -99,50 +168,69 @@ public sealed class GatewayProcess : IAsyncDisposable
                 info.Environment[key] = value;
             }
         }
-        return new GatewayProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        return new GatewayProcess(process, baseAddress, ownedDirectory);
     }
 
-    /// <summary>Runs a verb to completion: exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunVerbAsync(string workingDirectory, params string[] args)
+    private bool HasExited => _process.HasExited;
+
+    /// <summary>Production and no dotnet banner, then the test's own variables (a null value removes one).</summary>
+    private static Dictionary<string, string?> ProgramEnvironment(IDictionary<string, string?>? environment)
     {
-        await using var process = StartDll(workingDirectory, null, args);
-        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (code, process.Output);
+        var merged = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+        return merged;
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>Waits until <c>GET path</c> answers 200; fails at once, with the process output, if the process exits first.</summary>
+    private async Task WaitUntilAnswersAsync(string path, TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        using var probe = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await Wait.UntilAsync(async () =>
+            {
+                try
+                {
+                    using var response = await probe.GetAsync(path);
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Assert.False(HasExited, $"the gateway process exited before {path} answered; output:\n{Output}");
+                    return false;
+                }
+            }, timeout, $"the gateway process answers {path} on {BaseAddress}");
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException ex)
         {
-            throw new TimeoutException($"the process did not exit within {timeout.TotalSeconds}s; output:\n{Output}");
+            throw new TimeoutException($"{ex.Message}; output:\n{Output}", ex);
         }
-        _process.WaitForExit();
-        return _process.ExitCode;
     }
 
-    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
-        Wait.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal) || _process.HasExited, timeout, $"the output contains '{text}'")
-            .ContinueWith(t =>
-            {
-                if (t.IsFaulted || !Output.Contains(text, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"the output never contained '{text}':\n{Output}");
-                }
-            }, TaskScheduler.Default);
-
-    public async ValueTask DisposeAsync()
+    private async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await Wait.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal) || HasExited, timeout, $"the output contains '{text}'");
         }
-        _process.Dispose();
+        catch (TimeoutException)
+        {
+        }
+        if (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the output never contained '{text}':\n{Output}");
+        }
     }
 
     private void Append(string? line)

@@ -67,7 +67,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task<Task> SleepAsync(TimeSpan duration)
     {
         var pid = _process?.Id ?? throw new InvalidOperationException("redis is not running");
-        var awake = CommandAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var awake = CommandAsync(duration + TimeSpan.FromSeconds(10), "DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Wait.UntilAsync(
             async () => awake.IsCompleted || (await ReadWaitChannelAsync(pid)).Contains("nanosleep", StringComparison.Ordinal),
             duration,
@@ -80,24 +80,12 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Runs one command through <c>redis-cli</c>; returns its raw output, trimmed.</summary>
-    public async Task<string> CommandAsync(params string[] args)
+    public Task<string> CommandAsync(params string[] args) => CommandAsync(TimeSpan.FromSeconds(10), args);
+
+    private async Task<string> CommandAsync(TimeSpan timeout, params string[] args)
     {
-        var info = new ProcessStartInfo("redis-cli")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["-h", "127.0.0.1", "-p", Port.ToString(), .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-cli");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await process.WaitForExitAsync(cts.Token);
-        return (output + error).Trim();
+        var result = await ExternalTool.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", Port.ToString(), .. args], timeout);
+        return result.Output.Trim();
     }
 
     public async ValueTask DisposeAsync()

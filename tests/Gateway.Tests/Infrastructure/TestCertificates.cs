@@ -37,10 +37,20 @@ public static class TestCertificates
         DateTimeOffset? notBefore = null,
         DateTimeOffset? notAfter = null,
         bool clientAuthEku = true,
+        X509Extension? extraExtension = null) =>
+        IssueClient(ca, new X500DistinguishedName(ToDistinguishedName(subject)), notBefore, notAfter, clientAuthEku, extraExtension);
+
+    /// <summary>The same, with a subject built as bytes (for CNs the DN string form cannot carry, like control characters).</summary>
+    public static X509Certificate2 IssueClient(
+        X509Certificate2 ca,
+        X500DistinguishedName subject,
+        DateTimeOffset? notBefore = null,
+        DateTimeOffset? notAfter = null,
+        bool clientAuthEku = true,
         X509Extension? extraExtension = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(ToDistinguishedName(subject), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(clientAuthEku ? ClientAuthOid : ServerAuthOid)], false));

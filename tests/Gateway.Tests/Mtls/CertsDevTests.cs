@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -24,7 +23,7 @@ public sealed class CertsDevTests : IAsyncLifetime
     public async Task CertsDevOutput_WorksEndToEnd_WithCurlAsTheReadmeShows()
     {
         var output = Path.Combine(_directory, "certs", "dev");
-        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "--host", "gateway", Cn);
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "--host", "gateway", Cn);
         Assert.True(exitCode == 0, text);
         using (var server = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(output, "localhost-cert.pem"))))
         {
@@ -81,9 +80,9 @@ public sealed class CertsDevTests : IAsyncLifetime
     public async Task CertsDev_RunAgain_KeepsTheCa_SoEarlierClientCertificatesStayValid()
     {
         var output = Path.Combine(_directory, "again");
-        var first = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "a.internal");
+        var first = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "a.internal");
         var ca = await File.ReadAllTextAsync(Path.Combine(output, "ca-cert.pem"));
-        var second = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", output, "b.internal");
+        var second = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", output, "b.internal");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
@@ -123,26 +122,15 @@ public sealed class CertsDevTests : IAsyncLifetime
         Assert.Equal(Cn, _backend.Last.Header("X-Client-CN"));
     }
 
-    private static async Task OpensslAsync(string directory, params string[] args)
-    {
-        var info = new ProcessStartInfo("openssl") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"openssl {string.Join(' ', args)}: {await output}");
-    }
+    private static async Task OpensslAsync(string directory, params string[] args) =>
+        (await ExternalTool.RunAsync("openssl", args, TimeSpan.FromSeconds(60), workingDirectory: directory)).EnsureSuccess();
 
     [Theory]
     [InlineData("bad,cn")]
     [InlineData("--bogus")]
     public async Task CertsDev_RefusesUnusableArguments(string argument)
     {
-        var (exitCode, text) = await GatewayProcess.RunVerbAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "bad"), argument);
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "bad"), argument);
 
         Assert.Equal(2, exitCode);
         Assert.False(File.Exists(Path.Combine(_directory, "bad", "ca-cert.pem")), text);
@@ -150,16 +138,7 @@ public sealed class CertsDevTests : IAsyncLifetime
 
     private static async Task<(int ExitCode, string Output)> CurlAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var curl = await ExternalTool.RunAsync("curl", args, TimeSpan.FromSeconds(30));
+        return (curl.ExitCode, curl.Output);
     }
 }

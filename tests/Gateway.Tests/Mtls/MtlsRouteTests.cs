@@ -95,15 +95,15 @@ public sealed class MtlsRouteTests(MtlsGatewayFixture fixture) : IClassFixture<M
             "not-yet-valid" => TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn, now.AddDays(1), now.AddDays(10)),
             "no-client-auth-eku" => TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn, clientAuthEku: false),
             "self-signed" => TestCertificates.SelfSignedClient(MtlsTestPki.PaymentCn),
-            "cn-control-character" => _pki.IssueRaw(Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\u0001"))),
-            "cn-newline" => _pki.IssueRaw(Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\r\nX-Client-Id: admin"))),
-            "cn-comma" => _pki.IssueRaw(Subject(b => b.AddCommonName("payment-service,O=evil"))),
-            "two-cns" => _pki.IssueRaw(Subject(b =>
+            "cn-control-character" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\u0001"))),
+            "cn-newline" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\r\nX-Client-Id: admin"))),
+            "cn-comma" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName("payment-service,O=evil"))),
+            "two-cns" => TestCertificates.IssueClient(_pki.Ca, Subject(b =>
             {
                 b.AddCommonName(MtlsTestPki.PaymentCn);
                 b.AddCommonName(MtlsTestPki.UnlistedCn);
             })),
-            "no-cn" => _pki.IssueRaw(Subject(b => b.AddOrganizationName(MtlsTestPki.PaymentCn))),
+            "no-cn" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddOrganizationName(MtlsTestPki.PaymentCn))),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Tests.Infrastructure;
 
@@ -37,17 +36,6 @@ public sealed class MtlsTestPki : IDisposable
     public X509Certificate2 Order { get; }
 
     public X509Certificate2 Unlisted { get; }
-
-    /// <summary>Issues with a raw subject (for CNs the DN string form cannot carry, like control characters).</summary>
-    public X509Certificate2 IssueRaw(X500DistinguishedName subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(TestCertificates.ClientAuthOid)], false));
-        using var issued = request.Create(Ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(16));
-        return issued.CopyWithPrivateKey(key);
-    }
 
     public void Dispose()
     {

@@ -33,11 +33,11 @@ public sealed class OAuth2DemoTests
                 ["Demo__EchoBackend"] = $"http://127.0.0.1:{echoPort}",
                 ["ReverseProxy__Clusters__payments__Destinations__d1__Address"] = $"http://127.0.0.1:{echoPort}/",
             };
-            await using var gateway = GatewayProcess.StartDll(directory, environment);
+            var baseAddress = new Uri($"https://127.0.0.1:{httpsPort}");
+            await using var gateway = await GatewayProcess.StartAsync(directory, baseAddress, "/healthz", environment);
             using var handler = new SocketsHttpHandler();
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true; // curl -k
-            using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}") };
-            await gateway.WaitUntilAnswersAsync(client, "/healthz", TimeSpan.FromSeconds(60));
+            using var client = new HttpClient(handler) { BaseAddress = baseAddress };
             Assert.True(File.Exists(Path.Combine(directory, "certs", "dev", "token-signing-key.pem")), "the Development signing key was generated");
 
             // curl -sk -u reporting-service:SECRET -d grant_type=client_credentials -d scope=read:reports https://localhost:8443/oauth/token
