@@ -28,13 +28,16 @@ public static class OAuth2Extensions
         services.TryAddSingleton<TokenSigningKeyProvider>();
         services.TryAddSingleton<OAuth2Events>();
         services.AddHostedService<JwksRefreshService>();
+        services.AddHostedService<TokenSigningKeyWatcher>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, OAuth2JwtBearerSetup>();
 
-        // JwtBearerOptions are built from both Auth sections: rebuild them when either changes.
+        // JwtBearerOptions are built from both Auth sections and the token service's keys: rebuild them when any changes.
         var auth = configuration.GetSection("Auth");
         foreach (var scheme in new[] { OAuth2Defaults.AuthenticationScheme, OAuth2Defaults.CertificateBoundScheme })
         {
             services.AddSingleton<IOptionsChangeTokenSource<JwtBearerOptions>>(new ConfigurationChangeTokenSource<JwtBearerOptions>(scheme, auth));
+            services.AddSingleton<IOptionsChangeTokenSource<JwtBearerOptions>>(provider =>
+                new TokenSigningKeyChangeTokenSource(scheme, provider.GetRequiredService<TokenSigningKeyProvider>()));
             builder.AddScheme<JwtBearerOptions, OAuth2Handler>(scheme, null);
         }
         return builder;

@@ -12,6 +12,8 @@ namespace Gateway.Auth.OAuth2;
 /// again after every config reload. Both sections are read through their factories, not their
 /// monitors: on a reload JwtBearer's monitor may rebuild these options before the other monitors
 /// have dropped their cached values, which would keep the old issuer and audiences until the next reload.
+/// The token service's keys are taken as loaded (no file is read here): when they change, the
+/// provider's change token rebuilds these options.
 /// </summary>
 internal sealed class OAuth2JwtBearerSetup(
     IOptionsFactory<OAuth2Options> oauth2, IOptionsFactory<TokenServiceOptions> tokenService, TokenSigningKeyProvider serviceKeys, JwksKeyManager keys)
@@ -37,11 +39,17 @@ internal sealed class OAuth2JwtBearerSetup(
         {
             issuers.Add(external.Issuer);
         }
-        RsaSecurityKey? serviceKey = null;
+        List<SecurityKey>? serviceKeySet = null;
+        HashSet<string>? serviceKeyIds = null;
         if (service.Enabled)
         {
             // Null when the key file went bad after validation: the service's tokens then fail (401), nothing else does.
-            serviceKey = serviceKeys.TryGet(service)?.PublicKey;
+            if (serviceKeys.Loaded(service) is { } loaded)
+            {
+                // The current key and, until their tokens have expired, the keys it replaced.
+                serviceKeySet = [.. loaded.Trusted.Select(trusted => trusted.Key.PublicKey)];
+                serviceKeyIds = [.. serviceKeySet.Select(key => key.KeyId)];
+            }
             issuers.Add(service.Issuer);
             audiences.Add(service.Audience);
         }
@@ -66,10 +74,10 @@ internal sealed class OAuth2JwtBearerSetup(
             RequireSignedTokens = true,
             ValidAlgorithms = [.. external.EffectiveAlgorithms],
             ValidateIssuerSigningKey = true,
-            IssuerSigningKeys = serviceKey is null ? null : [serviceKey],
-            // The token service's key signs only the token service's tokens.
+            IssuerSigningKeys = serviceKeySet,
+            // The token service's keys sign only the token service's tokens.
             IssuerSigningKeyValidator = (key, token, _) =>
-                serviceKey is null || key?.KeyId != serviceKey.KeyId || (token as JsonWebToken)?.Issuer == service.Issuer,
+                serviceKeyIds is null || key?.KeyId is not { } kid || !serviceKeyIds.Contains(kid) || (token as JsonWebToken)?.Issuer == service.Issuer,
             NameClaimType = "client_id",
             RoleClaimType = "roles",
         };

@@ -125,16 +125,18 @@ public static partial class TokenServiceEndpoints
         });
     }
 
+    /// <summary>Every key the routes trust: the current one and, until their tokens have expired, the ones it replaced.</summary>
     internal static Task WriteJwksAsync(HttpContext context)
     {
-        var key = context.RequestServices.GetRequiredService<TokenSigningKeyProvider>().Current;
+        var keys = context.RequestServices.GetRequiredService<TokenSigningKeyProvider>().Current;
         context.Response.Headers.CacheControl = "public, max-age=300";
         return WriteJsonAsync(context, StatusCodes.Status200OK, json =>
         {
             json.WriteStartArray("keys");
-            if (key is not null)
+            foreach (var trusted in keys?.Trusted ?? [])
             {
                 // Written field by field so that no private parameter can ever be serialised.
+                var key = trusted.Key;
                 json.WriteStartObject();
                 json.WriteString("kty", "RSA");
                 json.WriteString("use", "sig");

@@ -1,76 +1,207 @@
+using System.Security.Cryptography;
 using Gateway.Auth.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Auth.OAuth2.TokenService;
 
 /// <summary>
-/// The token service's current signing key: read from <c>SigningKeyFile</c> (again when the
-/// configured path or the file changes), or, without a file, made once per process.
+/// The token service's keys: read from <c>SigningKeyFile</c> (again when the configured path or the
+/// file changes, checked on every use and by <see cref="TokenSigningKeyWatcher"/>), or, without a
+/// file, made once per process. A new key is trusted first and signs only after everyone listening
+/// to <see cref="GetChangeToken"/> (JwtBearer's options) has been told, so that the routes never
+/// see a token from this service that they do not trust. The key it replaces stays trusted until
+/// every token it signed has expired.
 /// </summary>
 internal sealed partial class TokenSigningKeyProvider(
-    IOptionsMonitor<TokenServiceOptions> options, ILogger<TokenSigningKeyProvider> logger, ConfigBaseDirectory? baseDirectory = null)
+    IOptionsMonitor<TokenServiceOptions> options,
+    IOptionsMonitor<OAuth2Options> oauth2,
+    ILogger<TokenSigningKeyProvider> logger,
+    ConfigBaseDirectory? baseDirectory = null,
+    TimeProvider? time = null) : IDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
-    private TokenSigningKey? _fileKey;
-    private string? _filePath;
-    private DateTime _fileWritten;
+    private TokenSigningKeySet? _keys;
+    private KeySource? _source;
+    private TokenSigningKey? _pending;
     private TokenSigningKey? _ephemeralKey;
+    private CancellationTokenSource _changed = new();
 
-    /// <summary>The key, or null when the token service is off.</summary>
-    public TokenSigningKey? Current
+    /// <summary>The keys, or null when the token service is off or no key can be read.</summary>
+    public TokenSigningKeySet? Current
     {
         get
         {
             var current = options.CurrentValue;
-            return current.Enabled ? TryGet(current) : null;
+            return current.Enabled ? Refresh(current) : null;
         }
     }
 
-    /// <summary>Like <see cref="Get"/>, but null (logged) when no key can be read at all.</summary>
-    public TokenSigningKey? TryGet(TokenServiceOptions current)
+    /// <summary>Fires when the trusted keys change: a new key, or a replaced key whose tokens have all expired.</summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
+
+    /// <summary>The key that signs now, or null (logged) when no key can be read at all.</summary>
+    public TokenSigningKey? TryGet(TokenServiceOptions current) => Refresh(current)?.Signing;
+
+    /// <summary>
+    /// The keys as loaded, without looking at the file again unless nothing has been loaded yet: for
+    /// building JwtBearer's options, which <see cref="GetChangeToken"/> rebuilds when they change.
+    /// </summary>
+    public TokenSigningKeySet? Loaded(TokenServiceOptions current) => Volatile.Read(ref _keys) ?? Refresh(current);
+
+    /// <summary>
+    /// Reads the key again if the configured path, the file (through symbolic links, as a
+    /// Kubernetes secret volume swaps them) or its size or write time changed, and drops replaced
+    /// keys whose tokens have expired. A file that cannot be read keeps the keys there are.
+    /// Null only when no key has ever been read.
+    /// </summary>
+    public TokenSigningKeySet? Refresh(TokenServiceOptions current)
     {
+        ArgumentNullException.ThrowIfNull(current);
+        var source = KeySource.Of(string.IsNullOrEmpty(current.SigningKeyFile)
+            ? null
+            : baseDirectory?.Resolve(current.SigningKeyFile) ?? Path.GetFullPath(current.SigningKeyFile));
+        var now = _time.GetUtcNow();
+        var keys = Volatile.Read(ref _keys);
+        if (keys is not null && source == Volatile.Read(ref _source) && !keys.HasRetired(now))
+        {
+            return keys;
+        }
+
+        TokenSigningKey? incoming = null;
+        lock (_gate)
+        {
+            keys = _keys;
+            if (source != _source)
+            {
+                // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
+                _source = source;
+                var loaded = Load(source, keys is not null);
+                if (loaded is not null && loaded.KeyId == keys?.Signing.KeyId)
+                {
+                    // Back to the key that signs now: a rotation still on its way must not win.
+                    _pending = null;
+                }
+                else if (loaded is not null)
+                {
+                    incoming = loaded;
+                }
+            }
+            if (incoming is null)
+            {
+                if (keys is null || !keys.HasRetired(now))
+                {
+                    return keys;
+                }
+                keys = keys.WithoutRetired(now);
+                Volatile.Write(ref _keys, keys);
+                Log.KeysRetired(logger);
+            }
+            else if (keys is null)
+            {
+                // The first key: nothing was signed before it, so it signs at once.
+                keys = TokenSigningKeySet.Single(incoming);
+                Volatile.Write(ref _keys, keys);
+                incoming = null;
+            }
+            else
+            {
+                var retireAt = now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
+                Volatile.Write(ref _keys, keys.Trusting(incoming, retireAt, now));
+                _pending = incoming;
+                Log.KeyReplaced(logger, incoming.KeyId, keys.Signing.KeyId, retireAt);
+            }
+        }
+
+        // Outside the lock: listeners rebuild JwtBearer's options, which read the keys.
+        NotifyChanged();
+        if (incoming is null)
+        {
+            return keys;
+        }
+        lock (_gate)
+        {
+            // Everyone now trusts the new key: let it sign, unless a newer rotation has staged another.
+            if (ReferenceEquals(_pending, incoming))
+            {
+                _pending = null;
+                Volatile.Write(ref _keys, _keys! with { Signing = incoming });
+            }
+            return _keys;
+        }
+    }
+
+    private TokenSigningKey? Load(KeySource source, bool haveKeys)
+    {
+        if (source.Path is null)
+        {
+            if (_ephemeralKey is null)
+            {
+                _ephemeralKey = TokenSigningKey.Generate();
+                Log.EphemeralKey(logger);
+            }
+            return _ephemeralKey;
+        }
         try
         {
-            return Get(current);
+            return TokenSigningKey.Load(source.Path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            Log.KeyUnavailable(logger, ex.GetType().Name);
+            if (haveKeys)
+            {
+                // Validation checked the file at load; if it has gone bad since, keep the keys we have.
+                Log.KeyReloadFailed(logger, source.Path, ex.GetType().Name);
+            }
+            else
+            {
+                Log.KeyUnavailable(logger, ex.GetType().Name);
+            }
             return null;
         }
     }
 
-    public TokenSigningKey Get(TokenServiceOptions current)
+    private void NotifyChanged()
     {
-        lock (_gate)
+        var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+        try
         {
-            if (string.IsNullOrEmpty(current.SigningKeyFile))
+            changed.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A listener failed; JwtBearer's monitor drops its cached options before it builds new ones, so they are rebuilt on next use.
+            Log.ListenerFailed(logger, ex.InnerExceptions[0].GetType().Name);
+        }
+        // Not disposed: a listener may still register on the token it took from this source.
+    }
+
+    public void Dispose() => Volatile.Read(ref _changed).Dispose();
+
+    /// <summary>Where the key comes from, and what the file looked like when it was last read.</summary>
+    private sealed record KeySource(string? Path, string? Target, DateTime Written, long Length)
+    {
+        public static KeySource Of(string? path)
+        {
+            if (path is null)
             {
-                if (_ephemeralKey is null)
-                {
-                    _ephemeralKey = TokenSigningKey.Generate();
-                    Log.EphemeralKey(logger);
-                }
-                return _ephemeralKey;
+                return new KeySource(null, null, default, 0);
             }
-            var path = baseDirectory?.Resolve(current.SigningKeyFile) ?? Path.GetFullPath(current.SigningKeyFile);
-            var written = File.GetLastWriteTimeUtc(path);
-            if (_fileKey is null || path != _filePath || written != _fileWritten)
+            try
             {
-                try
-                {
-                    _fileKey = TokenSigningKey.Load(path);
-                    _filePath = path;
-                    _fileWritten = written;
-                }
-                catch (Exception ex) when (_fileKey is not null && ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-                {
-                    // Validation checked the file at load; if it has gone bad since, keep signing with the key we have.
-                    Log.KeyReloadFailed(logger, path, ex.GetType().Name);
-                }
+                // FileInfo reports a symbolic link's own times; the key is in the file it points to.
+                var file = new FileInfo(path);
+                var target = file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+                return target.Exists
+                    ? new KeySource(path, target.FullName, target.LastWriteTimeUtc, target.Length)
+                    : new KeySource(path, target.FullName, default, -1);
             }
-            return _fileKey;
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return new KeySource(path, null, default, -1);
+            }
         }
     }
 
@@ -84,5 +215,14 @@ internal sealed partial class TokenSigningKeyProvider(
 
         [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Token service: no signing key can be read ({Error}); its tokens are refused until the key file is fixed")]
         public static partial void KeyUnavailable(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Token service: signing key {KeyId} replaces {PreviousKeyId}; tokens signed with the previous key are accepted until {RetireAt:O}")]
+        public static partial void KeyReplaced(ILogger logger, string keyId, string previousKeyId, DateTimeOffset retireAt);
+
+        [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Token service: a previous signing key's tokens have all expired; it is no longer accepted")]
+        public static partial void KeysRetired(ILogger logger);
+
+        [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Token service: a listener failed while the signing keys changed ({Error})")]
+        public static partial void ListenerFailed(ILogger logger, string error);
     }
 }

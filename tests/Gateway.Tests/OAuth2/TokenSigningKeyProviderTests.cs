@@ -1,0 +1,84 @@
+using Gateway.Auth.OAuth2;
+using Gateway.Auth.OAuth2.TokenService;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Tests.OAuth2;
+
+public sealed class TokenSigningKeyProviderTests : IDisposable
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("gw-keyprovider-").FullName;
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void ReplacedKey_IsTrustedBeforeItSigns_OldKeyUntilItsTokensHaveExpired_ThenDropped()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        var seenByListeners = new List<TokenSigningKeySet>();
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () => seenByListeners.Add(provider.Loaded(options)!));
+
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var rotated = provider.Refresh(options)!;
+
+        Assert.NotEqual(first.KeyId, rotated.Signing.KeyId);
+        Assert.Equal([rotated.Signing.KeyId, first.KeyId], rotated.Trusted.Select(t => t.Key.KeyId));
+        Assert.Equal(_time.Now + Lifetime + Skew, rotated.Trusted[1].RetireAt);
+        // When the listeners (JwtBearer's options) were told, the new key was trusted and the old one still signed.
+        var told = Assert.Single(seenByListeners);
+        Assert.Equal(first.KeyId, told.Signing.KeyId);
+        Assert.Contains(told.Trusted, t => t.Key.KeyId == rotated.Signing.KeyId);
+
+        _time.Now += Lifetime + Skew - TimeSpan.FromSeconds(1);
+        Assert.Equal(2, provider.Refresh(options)!.Trusted.Length);
+        Assert.Single(seenByListeners);
+
+        _time.Now += TimeSpan.FromSeconds(1);
+        var retired = provider.Refresh(options)!;
+        Assert.Equal(rotated.Signing.KeyId, Assert.Single(retired.Trusted).Key.KeyId);
+        Assert.Equal(rotated.Signing.KeyId, retired.Signing.KeyId);
+        Assert.Equal(2, seenByListeners.Count);
+    }
+
+    [Fact]
+    public void KeyFileThatGoesBad_KeepsTheKeys_AndTellsNobody()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var before = provider.Refresh(options)!;
+        var told = 0;
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () => told++);
+
+        File.WriteAllText(keyFile, "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n");
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+
+        Assert.Same(before, provider.Refresh(options));
+        Assert.Equal(0, told);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private TokenSigningKeyProvider Provider(TokenServiceOptions options) => new(
+        Monitor(options),
+        Monitor(new OAuth2Options { ClockSkew = Skew }),
+        NullLogger<TokenSigningKeyProvider>.Instance,
+        time: _time);
+
+    private static OptionsMonitor<T> Monitor<T>(T value) where T : class =>
+        new(new FixedFactory<T>(value), [], new OptionsCache<T>());
+
+    private sealed class FixedFactory<T>(T value) : IOptionsFactory<T> where T : class
+    {
+        public T Create(string name) => value;
+    }
+}
