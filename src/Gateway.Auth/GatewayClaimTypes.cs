@@ -6,6 +6,15 @@ namespace Gateway.Auth;
 /// </summary>
 public static class GatewayClaimTypes
 {
+    /// <summary>
+    /// The prefix of every gateway claim type. Claims that come from outside (a token's) must never
+    /// carry it, in any letter case: they would be read as the gateway's own.
+    /// </summary>
+    public const string Prefix = "gw:";
+
+    /// <summary>Whether <paramref name="type"/> is in the gateway's namespace (any letter case).</summary>
+    public static bool IsReserved(string type) => type.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The client's name: ApiKey client, HMAC key id, certificate CN, or the OAuth2 client id.</summary>
     public const string ClientId = "gw:client_id";
 

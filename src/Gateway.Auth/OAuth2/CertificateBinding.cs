@@ -23,7 +23,7 @@ internal static class CertificateBinding
         {
             return "this route requires the client certificate the token is bound to";
         }
-        var expected = ReadThumbprint(identity.FindFirst(ConfirmationClaim)?.Value);
+        var expected = ReadThumbprint(identity.Claims.FirstOrDefault(c => string.Equals(c.Type, ConfirmationClaim, StringComparison.Ordinal))?.Value);
         if (expected is null)
         {
             return "the token is not bound to a certificate (no cnf x5t#S256)";

@@ -6,7 +6,10 @@ namespace Gateway.Auth.OAuth2;
 /// <summary>
 /// Turns the claims of a validated token (kept as issued: <c>client_id</c>, <c>azp</c>, <c>sub</c>,
 /// <c>scope</c>, <c>scp</c>) into the gateway's claims. Values that could not become a header
-/// cleanly (control characters, non-ASCII, quotes in a scope) refuse the token.
+/// cleanly (control characters, non-ASCII, quotes in a scope) refuse the token, and so does a claim
+/// named like one of the gateway's own (<see cref="GatewayClaimTypes.Prefix"/>, any case): a token
+/// must not be able to grant itself a gateway scope or a verified certificate. Claim names are
+/// compared exactly (ordinal), whatever the identity type does.
 /// </summary>
 internal static class OAuth2Claims
 {
@@ -14,6 +17,13 @@ internal static class OAuth2Claims
     public static string? AddGatewayClaims(ClaimsIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        foreach (var claim in identity.Claims)
+        {
+            if (GatewayClaimTypes.IsReserved(claim.Type))
+            {
+                return $"the token carries a claim reserved for the gateway ({GatewayClaimTypes.Prefix}*)";
+            }
+        }
         var clientId = First(identity, "client_id") ?? First(identity, "azp") ?? First(identity, "sub");
         if (clientId is null)
         {
@@ -51,7 +61,13 @@ internal static class OAuth2Claims
 
     private static string? First(ClaimsIdentity identity, string type)
     {
-        var value = identity.FindFirst(type)?.Value;
-        return string.IsNullOrEmpty(value) ? null : value;
+        foreach (var claim in identity.Claims)
+        {
+            if (string.Equals(claim.Type, type, StringComparison.Ordinal))
+            {
+                return string.IsNullOrEmpty(claim.Value) ? null : claim.Value;
+            }
+        }
+        return null;
     }
 }

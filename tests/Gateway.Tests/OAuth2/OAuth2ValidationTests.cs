@@ -180,6 +180,11 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
             { "newline-in-scope", "the token's scope claim contains an invalid scope" },
             { "no-client", "the token names no client (client_id, azp or sub)" },
+            // A token must not grant itself what only the gateway asserts: a scope the route checks,
+            // a verified certificate (X-Client-CN / X-Client-Verify), a second client id.
+            { "gateway-scope-claim", "the token carries a claim reserved for the gateway (gw:*)" },
+            { "gateway-claim-in-other-case", "the token carries a claim reserved for the gateway (gw:*)" },
+            { "gateway-client-id-claim", "the token carries a claim reserved for the gateway (gw:*)" },
         };
     }
 
@@ -354,6 +359,12 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return Signed(Claims(c => c["scope"] = "read:reports\nadmin"));
             case "no-client":
                 return Signed(Claims(c => { c.Remove("client_id"); c.Remove("sub"); }));
+            case "gateway-scope-claim":
+                return Signed(Claims(c => { c["scope"] = "write:reports"; c["gw:scope"] = new JsonArray("read:reports"); }));
+            case "gateway-claim-in-other-case":
+                return Signed(Claims(c => { c["GW:Cert_CN"] = "payments-service"; c["gW:sCoPe"] = "read:reports"; }));
+            case "gateway-client-id-claim":
+                return Signed(Claims(c => c["gw:client_id"] = "admin"));
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, null);
         }
