@@ -118,28 +118,32 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
             set => Volatile.Write(ref _accepted, value);
         }
 
-        public bool IsCurrent(DateTime now, TimeSpan clockSkew) =>
-            token.ValidTo >= now - clockSkew && (token.ValidFrom == DateTime.MinValue || token.ValidFrom <= now + clockSkew);
+        public bool IsCurrent(DateTime now, TimeSpan clockSkew) => LifetimeFailure(now, clockSkew) is null;
 
         /// <summary>The lifetime checks of IdentityModel's Validators.ValidateLifetime, against <paramref name="now"/>.</summary>
-        public TokenValidationResult Result(DateTime now, TimeSpan clockSkew)
+        public TokenValidationResult Result(DateTime now, TimeSpan clockSkew) =>
+            LifetimeFailure(now, clockSkew) is { } failure
+                ? Failed(failure)
+                : new TokenValidationResult
+                {
+                    IsValid = true,
+                    SecurityToken = token,
+                    ClaimsIdentity = identity.Clone(),
+                    Issuer = token.Issuer,
+                    TokenType = token.Typ,
+                };
+
+        private Exception? LifetimeFailure(DateTime now, TimeSpan clockSkew)
         {
             if (token.ValidTo < now - clockSkew)
             {
-                return Failed(new SecurityTokenExpiredException("the token has expired") { Expires = token.ValidTo });
+                return new SecurityTokenExpiredException("the token has expired") { Expires = token.ValidTo };
             }
             if (token.ValidFrom != DateTime.MinValue && token.ValidFrom > now + clockSkew)
             {
-                return Failed(new SecurityTokenNotYetValidException("the token is not valid yet") { NotBefore = token.ValidFrom });
+                return new SecurityTokenNotYetValidException("the token is not valid yet") { NotBefore = token.ValidFrom };
             }
-            return new TokenValidationResult
-            {
-                IsValid = true,
-                SecurityToken = token,
-                ClaimsIdentity = identity.Clone(),
-                Issuer = token.Issuer,
-                TokenType = token.Typ,
-            };
+            return null;
         }
 
         private static TokenValidationResult Failed(Exception exception) => new() { IsValid = false, Exception = exception };

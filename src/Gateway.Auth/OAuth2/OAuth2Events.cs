@@ -46,21 +46,27 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             context.Fail(new GatewayAuthenticationException("the token is invalid"));
             return Task.CompletedTask;
         }
-        if (options.CurrentValue.RequireNotBefore && context.SecurityToken is JsonWebToken { ValidFrom: var notBefore } && notBefore == DateTime.MinValue)
-        {
-            context.Fail(new GatewayAuthenticationException("the token has no nbf"));
-            return Task.CompletedTask;
-        }
-        var failure = OAuth2Claims.AddGatewayClaims(identity);
-        if (failure is null && context.Scheme.Name == OAuth2Defaults.CertificateBoundScheme)
-        {
-            failure = CertificateBinding.Check(identity, context.HttpContext.Connection.ClientCertificate);
-        }
+        var failure = OAuth2Claims.AddGatewayClaims(identity)
+            ?? CheckRequest(context.SecurityToken as JsonWebToken, identity, options.CurrentValue, context.Scheme.Name, context.HttpContext.Connection.ClientCertificate);
         if (failure is not null)
         {
             context.Fail(new GatewayAuthenticationException(failure));
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The checks that depend on the current options or on the connection rather than on the token
+    /// alone; they run on every request, including a token answered from the cache
+    /// (<see cref="OAuth2Handler"/>). Returns why the token is refused, or null.
+    /// </summary>
+    internal static string? CheckRequest(JsonWebToken? token, ClaimsIdentity identity, OAuth2Options options, string scheme, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        if (options.RequireNotBefore && token is { ValidFrom: var notBefore } && notBefore == DateTime.MinValue)
+        {
+            return "the token has no nbf";
+        }
+        return scheme == OAuth2Defaults.CertificateBoundScheme ? CertificateBinding.Check(identity, certificate) : null;
     }
 
     /// <summary>Returns why the header carries no usable bearer token, or null with the token.</summary>

@@ -33,9 +33,11 @@ internal sealed class OAuth2Handler(
         {
             return base.HandleAuthenticateAsync();
         }
+        // The header was read as OAuth2Events.MessageReceived reads it. Its algorithm check is not
+        // repeated: the entry was validated with these very options (one cache per options instance),
+        // whose ValidAlgorithms the signature check enforced.
         if (cache.TryGetAccepted(token!, Options.TokenValidationParameters.ClockSkew, out var jwt, out var identity)
-            && (!oauth2.CurrentValue.RequireNotBefore || jwt.ValidFrom != DateTime.MinValue)
-            && (Scheme.Name != OAuth2Defaults.CertificateBoundScheme || CertificateBinding.Check(identity, Context.Connection.ClientCertificate) is null))
+            && OAuth2Events.CheckRequest(jwt, identity, oauth2.CurrentValue, Scheme.Name, Context.Connection.ClientCertificate) is null)
         {
             // What JwtBearerHandler puts on a success (SaveToken is off).
             var properties = new AuthenticationProperties

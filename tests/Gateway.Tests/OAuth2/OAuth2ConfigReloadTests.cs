@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.OAuth2;
@@ -76,6 +77,27 @@ public sealed class OAuth2ConfigReloadTests : IAsyncLifetime
 
         await Wait.UntilAsync(async () => await StatusAsync(client, token) == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(15), "the old issuer's token is refused after the reload");
+        var before = _backend.Count;
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, token));
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
+    public async Task ReloadNarrowingTheAlgorithms_RefusesATokenAcceptedBefore()
+    {
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes().WithJwks(_oldIdp)
+            .Set("Auth:OAuth2:Algorithms", new JsonArray("RS256", "PS256"));
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        var token = TestIdentityProvider.Token(_oldKey);
+        // Twice: the second answer comes from the accepted-token cache, which skips the algorithm check.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, token));
+
+        await gateway.RewriteConfigAsync(config.Clone().Set("Auth:OAuth2:Algorithms", new JsonArray("PS256")));
+
+        await Wait.UntilAsync(async () => await StatusAsync(client, token) == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(15), "the RS256 token is refused once RS256 is no longer allowed");
         var before = _backend.Count;
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, token));
         Assert.Equal(before, _backend.Count);
