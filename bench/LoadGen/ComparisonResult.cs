@@ -5,5 +5,6 @@ internal sealed record ComparisonResult(
     string Baseline,
     double? RpsRatio,
     double? CpuRatio,
+    IReadOnlyList<double> RpsRatioPerRun,
     string Target,
     string Verdict);

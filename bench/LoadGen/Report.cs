@@ -50,15 +50,16 @@ internal sealed class Report(MachineInfo machine, SuiteOptions options, IReadOnl
             md.AppendLine();
             md.AppendLine("## Ratios and targets");
             md.AppendLine();
-            md.AppendLine("| row | against | req/s ratio | CPU/req ratio | target | verdict |");
-            md.AppendLine("|---|---|---:|---:|---|---|");
+            md.AppendLine("| row | against | req/s ratio | CPU/req ratio | target | verdict | req/s ratio run by run |");
+            md.AppendLine("|---|---|---:|---:|---|---|---|");
             foreach (var c in comparisons)
             {
-                Line(md, $"| {c.Row} | {c.Baseline} | {Number(c.RpsRatio, "0.00")}x | {Number(c.CpuRatio, "0.00")}x | {c.Target} | {c.Verdict} |");
+                var perRun = string.Join(" ", c.RpsRatioPerRun.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+                Line(md, $"| {c.Row} | {c.Baseline} | {Number(c.RpsRatio, "0.00")}x | {Number(c.CpuRatio, "0.00")}x | {c.Target} | {c.Verdict} | {perRun} |");
             }
             if (rss is not null)
             {
-                Line(md, $"| {rss.Row} | - | - | - | {rss.Target} | {rss.Verdict} |");
+                Line(md, $"| {rss.Row} | - | - | - | {rss.Target} | {rss.Verdict} | |");
             }
         }
 

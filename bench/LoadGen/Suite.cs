@@ -203,6 +203,12 @@ internal static class Suite
             }
             double? rpsRatio = baseline.RequestsPerSecond > 0 ? row.RequestsPerSecond / baseline.RequestsPerSecond : null;
             double? cpuRatio = row.ProxyCpuUsPerRequest is { } c && baseline.ProxyCpuUsPerRequest is { } b && b > 0 ? c / b : null;
+            // Run k of the row against run k of its baseline (measured minutes apart, not a whole
+            // suite apart): how far the ratio moves with the machine. The verdict uses the medians.
+            var perRun = row.Runs.Zip(baseline.Runs)
+                .Where(p => p.Second.RequestsPerSecond > 0)
+                .Select(p => p.First.RequestsPerSecond / p.Second.RequestsPerSecond)
+                .ToList();
             var targets = new List<string>();
             if (comparison.MinRpsRatio is { } minRps)
             {
@@ -228,7 +234,7 @@ internal static class Suite
                     && (comparison.MaxCpuRatio is not { } max || cpuRatio <= max);
                 verdict = (pass ? "PASS" : "FAIL") + (runCount < 3 ? " (indicative: fewer than 3 runs)" : "");
             }
-            results.Add(new ComparisonResult(row.Id, baseline.Id, rpsRatio, cpuRatio, targets.Count == 0 ? "-" : string.Join(", ", targets), verdict));
+            results.Add(new ComparisonResult(row.Id, baseline.Id, rpsRatio, cpuRatio, perRun, targets.Count == 0 ? "-" : string.Join(", ", targets), verdict));
         }
         return results;
     }
@@ -242,7 +248,7 @@ internal static class Suite
         }
         var peak = gateway.MaxBy(s => s.ProxyPeakRssMb)!;
         var verdict = (peak.ProxyPeakRssMb <= Rows.GatewayMaxPeakRssMb ? "PASS" : "FAIL") + (runCount < 3 ? " (indicative: fewer than 3 runs)" : "");
-        return new ComparisonResult(peak.Id, "-", null, null,
+        return new ComparisonResult(peak.Id, "-", null, null, [],
             string.Create(CultureInfo.InvariantCulture, $"gateway peak RSS <= {Rows.GatewayMaxPeakRssMb:0} MB (highest: {peak.ProxyPeakRssMb:0.0} MB on {peak.Id})"), verdict);
     }
 
