@@ -66,6 +66,68 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
         Assert.Equal(0, told);
     }
 
+    /// <summary>
+    /// While one caller has staged a new key (trusted, not yet signing) and is telling the listeners,
+    /// another caller sees the file change again: back to the key that signs, or on to a third key.
+    /// The second caller runs inside the first one's notification, which is exactly that window.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FileChangesAgainWhileANewKeyIsStaged_TheSigningKeyNeverRetires_AndNoOtherKeyIsTrustedForever(bool onToAThirdKey)
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var firstPem = File.ReadAllText(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        var interleaved = false;
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () =>
+        {
+            if (interleaved)
+            {
+                return;
+            }
+            interleaved = true;
+            if (onToAThirdKey)
+            {
+                TokenSigningKey.CreateFile(keyFile);
+            }
+            else
+            {
+                File.WriteAllText(keyFile, firstPem);
+            }
+            File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(2));
+            provider.Refresh(options);
+        });
+
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var keys = provider.Refresh(options)!;
+
+        Assert.True(interleaved);
+        Assert.Same(keys, provider.Refresh(options));
+        if (!onToAThirdKey)
+        {
+            Assert.Equal(first.KeyId, keys.Signing.KeyId);
+        }
+        AssertOnlyTheSigningKeyIsTrustedWithoutEnd(keys);
+
+        // Once every replaced or withdrawn key has retired, the key that signs is still trusted.
+        _time.Now += Lifetime + Skew;
+        var later = provider.Refresh(options)!;
+        Assert.Equal(keys.Signing.KeyId, later.Signing.KeyId);
+        Assert.Equal(later.Signing.KeyId, Assert.Single(later.Trusted).Key.KeyId);
+        AssertOnlyTheSigningKeyIsTrustedWithoutEnd(later);
+    }
+
+    private static void AssertOnlyTheSigningKeyIsTrustedWithoutEnd(TokenSigningKeySet keys)
+    {
+        Assert.Null(Assert.Single(keys.Trusted, t => t.Key.KeyId == keys.Signing.KeyId).RetireAt);
+        Assert.All(keys.Trusted.Where(t => t.Key.KeyId != keys.Signing.KeyId), t => Assert.NotNull(t.RetireAt));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private TokenSigningKeyProvider Provider(TokenServiceOptions options) => new(

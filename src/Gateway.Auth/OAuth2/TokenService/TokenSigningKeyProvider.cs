@@ -12,7 +12,8 @@ namespace Gateway.Auth.OAuth2.TokenService;
 /// file, made once per process. A new key is trusted first and signs only after everyone listening
 /// to <see cref="GetChangeToken"/> (JwtBearer's options) has been told, so that the routes never
 /// see a token from this service that they do not trust. The key it replaces stays trusted until
-/// every token it signed has expired.
+/// every token it signed has expired. Whatever the interleaving of callers, the key that signs is
+/// never retiring, and a staged key is either promoted or withdrawn (retiring like a replaced key).
 /// </summary>
 internal sealed partial class TokenSigningKeyProvider(
     IOptionsMonitor<TokenServiceOptions> options,
@@ -25,7 +26,7 @@ internal sealed partial class TokenSigningKeyProvider(
     private readonly Lock _gate = new();
     private TokenSigningKeySet? _keys;
     private KeySource? _source;
-    private TokenSigningKey? _pending;
+    private TokenSigningKey? _staged;
     private TokenSigningKey? _ephemeralKey;
     private CancellationTokenSource _changed = new();
 
@@ -74,44 +75,55 @@ internal sealed partial class TokenSigningKeyProvider(
         lock (_gate)
         {
             keys = _keys;
+            var changed = false;
             if (source != _source)
             {
                 // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
                 _source = source;
                 var loaded = Load(source, keys is not null);
-                if (loaded is not null && loaded.KeyId == keys?.Signing.KeyId)
+                if (loaded is null || loaded.KeyId == _staged?.KeyId)
                 {
-                    // Back to the key that signs now: a rotation still on its way must not win.
-                    _pending = null;
+                    // Nothing to read, or the key already on its way to signing.
                 }
-                else if (loaded is not null)
+                else if (keys is null)
                 {
-                    incoming = loaded;
+                    // The first key: nothing was signed before it, so it signs at once.
+                    keys = TokenSigningKeySet.Single(loaded);
+                    changed = true;
+                }
+                else if (loaded.KeyId == keys.Signing.KeyId)
+                {
+                    if (_staged is { } withdrawn)
+                    {
+                        // Back to the key that signs now: the staged key never signs here. Another
+                        // instance sharing the file may have signed with it, so it retires like a replaced key.
+                        keys = keys.Retiring(withdrawn, now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew);
+                        _staged = null;
+                        Log.KeyWithdrawn(logger, withdrawn.KeyId, keys.Signing.KeyId);
+                    }
+                }
+                else
+                {
+                    if (_staged is { } superseded)
+                    {
+                        keys = keys.Retiring(superseded, now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew);
+                    }
+                    // Trusted now; signs once the listeners have been told (below).
+                    keys = keys.Trusting(loaded);
+                    _staged = incoming = loaded;
+                    changed = true;
                 }
             }
-            if (incoming is null)
+            if (keys is not null && keys.HasRetired(now))
             {
-                if (keys is null || !keys.HasRetired(now))
-                {
-                    return keys;
-                }
                 keys = keys.WithoutRetired(now);
-                Volatile.Write(ref _keys, keys);
+                changed = true;
                 Log.KeysRetired(logger);
             }
-            else if (keys is null)
+            Volatile.Write(ref _keys, keys);
+            if (!changed)
             {
-                // The first key: nothing was signed before it, so it signs at once.
-                keys = TokenSigningKeySet.Single(incoming);
-                Volatile.Write(ref _keys, keys);
-                incoming = null;
-            }
-            else
-            {
-                var retireAt = now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
-                Volatile.Write(ref _keys, keys.Trusting(incoming, retireAt, now));
-                _pending = incoming;
-                Log.KeyReplaced(logger, incoming.KeyId, keys.Signing.KeyId, retireAt);
+                return keys;
             }
         }
 
@@ -123,11 +135,14 @@ internal sealed partial class TokenSigningKeyProvider(
         }
         lock (_gate)
         {
-            // Everyone now trusts the new key: let it sign, unless a newer rotation has staged another.
-            if (ReferenceEquals(_pending, incoming))
+            // Everyone now trusts the new key: let it sign, unless another change has withdrawn or replaced it meanwhile.
+            if (ReferenceEquals(_staged, incoming))
             {
-                _pending = null;
-                Volatile.Write(ref _keys, _keys! with { Signing = incoming });
+                _staged = null;
+                var previous = _keys!.Signing;
+                var retireAt = now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
+                Volatile.Write(ref _keys, _keys.Retiring(previous, retireAt) with { Signing = incoming });
+                Log.KeyReplaced(logger, incoming.KeyId, previous.KeyId, retireAt);
             }
             return _keys;
         }
@@ -221,6 +236,9 @@ internal sealed partial class TokenSigningKeyProvider(
 
         [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Token service: a previous signing key's tokens have all expired; it is no longer accepted")]
         public static partial void KeysRetired(ILogger logger);
+
+        [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Token service: the signing key file is back at key {KeyId}, which keeps signing; {WithdrawnKeyId} never signed here and is accepted until its tokens could have expired")]
+        public static partial void KeyWithdrawn(ILogger logger, string withdrawnKeyId, string keyId);
 
         [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Token service: a listener failed while the signing keys changed ({Error})")]
         public static partial void ListenerFailed(ILogger logger, string error);
