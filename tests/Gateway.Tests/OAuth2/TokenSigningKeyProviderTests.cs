@@ -66,6 +66,43 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
         Assert.Equal(0, told);
     }
 
+    [Fact]
+    public void KeyFileReplacedWithTheSameSizeAndWriteTime_IsNoticedOnTheNextCheck()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        var firstPem = NewKeyPem();
+        File.WriteAllText(keyFile, firstPem);
+        var written = File.GetLastWriteTimeUtc(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+
+        // As tar, rsync -t or kubectl cp leave it: other content, same length, same write time.
+        var secondPem = NewKeyPem(sameLengthAs: firstPem);
+        File.WriteAllText(keyFile, secondPem);
+        File.SetLastWriteTimeUtc(keyFile, written);
+        _time.Now += TokenSigningKeyWatcher.Interval;
+
+        var keys = provider.Refresh(options)!;
+        Assert.Equal(TokenSigningKey.FromPem(secondPem).KeyId, keys.Signing.KeyId);
+        Assert.Equal([keys.Signing.KeyId, first.KeyId], keys.Trusted.Select(t => t.Key.KeyId));
+    }
+
+    /// <summary>A new PEM private key; with <paramref name="sameLengthAs"/>, one exactly as long as that PEM.</summary>
+    internal static string NewKeyPem(string? sameLengthAs = null)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var pem = rsa.ExportPkcs8PrivateKeyPem();
+            if (sameLengthAs is null || pem.Length == sameLengthAs.Length)
+            {
+                return pem;
+            }
+        }
+        throw new InvalidOperationException("no key of the same PEM length in 100 attempts");
+    }
+
     /// <summary>
     /// While one caller has staged a new key (trusted, not yet signing) and is telling the listeners,
     /// another caller sees the file change again: back to the key that signs, or on to a third key.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Gateway.Auth.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ internal sealed partial class TokenSigningKeyProvider(
     private readonly Lock _gate = new();
     private TokenSigningKeySet? _keys;
     private KeySource? _source;
+    private byte[]? _contentHash;
+    private long _contentCheckedAt;
     private TokenSigningKey? _staged;
     private TokenSigningKey? _ephemeralKey;
     private CancellationTokenSource _changed = new();
@@ -54,9 +57,10 @@ internal sealed partial class TokenSigningKeyProvider(
 
     /// <summary>
     /// Reads the key again if the configured path, the file (through symbolic links, as a
-    /// Kubernetes secret volume swaps them) or its size or write time changed, and drops replaced
-    /// keys whose tokens have expired. A file that cannot be read keeps the keys there are.
-    /// Null only when no key has ever been read.
+    /// Kubernetes secret volume swaps them) or its size or write time changed, or, at most once per
+    /// <see cref="TokenSigningKeyWatcher.Interval"/>, if its content did (a swap can keep both size and
+    /// write time); and drops replaced keys whose tokens have expired. A file that cannot be read
+    /// keeps the keys there are. Null only when no key has ever been read.
     /// </summary>
     public TokenSigningKeySet? Refresh(TokenServiceOptions current)
     {
@@ -66,7 +70,7 @@ internal sealed partial class TokenSigningKeyProvider(
             : baseDirectory?.Resolve(current.SigningKeyFile) ?? Path.GetFullPath(current.SigningKeyFile));
         var now = _time.GetUtcNow();
         var keys = Volatile.Read(ref _keys);
-        if (keys is not null && source == Volatile.Read(ref _source) && !keys.HasRetired(now))
+        if (keys is not null && source == Volatile.Read(ref _source) && !ContentCheckDue(source, now) && !keys.HasRetired(now))
         {
             return keys;
         }
@@ -76,11 +80,9 @@ internal sealed partial class TokenSigningKeyProvider(
         {
             keys = _keys;
             var changed = false;
-            if (source != _source)
+            if (source != _source || ContentCheckDue(source, now))
             {
-                // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
-                _source = source;
-                var loaded = Load(source, keys is not null);
+                var loaded = ReadIfChanged(source, now, keys is not null);
                 if (loaded is null || loaded.KeyId == _staged?.KeyId)
                 {
                     // Nothing to read, or the key already on its way to signing.
@@ -148,8 +150,22 @@ internal sealed partial class TokenSigningKeyProvider(
         }
     }
 
-    private TokenSigningKey? Load(KeySource source, bool haveKeys)
+    private bool ContentCheckDue(KeySource source, DateTimeOffset now)
     {
+        var checkedAt = Volatile.Read(ref _contentCheckedAt);
+        // A clock set back makes a check due at once rather than never.
+        return source.Path is not null && (now.UtcTicks < checkedAt || now.UtcTicks - checkedAt >= TokenSigningKeyWatcher.Interval.Ticks);
+    }
+
+    /// <summary>
+    /// The key in the file, when its stamp or its content differs from the last read; otherwise (or
+    /// when it cannot be read or is not a key: logged once per change) null. Under <see cref="_gate"/>.
+    /// </summary>
+    private TokenSigningKey? ReadIfChanged(KeySource source, DateTimeOffset now, bool haveKeys)
+    {
+        var stampChanged = source != _source;
+        // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
+        _source = source;
         if (source.Path is null)
         {
             if (_ephemeralKey is null)
@@ -157,24 +173,54 @@ internal sealed partial class TokenSigningKeyProvider(
                 _ephemeralKey = TokenSigningKey.Generate();
                 Log.EphemeralKey(logger);
             }
-            return _ephemeralKey;
+            return stampChanged ? _ephemeralKey : null;
+        }
+        Volatile.Write(ref _contentCheckedAt, now.UtcTicks);
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(source.Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (stampChanged || _contentHash is not null)
+            {
+                _contentHash = null;
+                LogUnusable(source.Path, haveKeys, ex);
+            }
+            return null;
         }
         try
         {
-            return TokenSigningKey.Load(source.Path);
+            var hash = SHA256.HashData(content);
+            if (!stampChanged && _contentHash is not null && hash.AsSpan().SequenceEqual(_contentHash))
+            {
+                return null;
+            }
+            _contentHash = hash;
+            return TokenSigningKey.FromPem(Encoding.UTF8.GetString(content));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            if (haveKeys)
-            {
-                // Validation checked the file at load; if it has gone bad since, keep the keys we have.
-                Log.KeyReloadFailed(logger, source.Path, ex.GetType().Name);
-            }
-            else
-            {
-                Log.KeyUnavailable(logger, ex.GetType().Name);
-            }
+            LogUnusable(source.Path, haveKeys, ex);
             return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    private void LogUnusable(string path, bool haveKeys, Exception ex)
+    {
+        if (haveKeys)
+        {
+            // Validation checked the file at load; if it has gone bad since, keep the keys we have.
+            Log.KeyReloadFailed(logger, path, ex.GetType().Name);
+        }
+        else
+        {
+            Log.KeyUnavailable(logger, ex.GetType().Name);
         }
     }
 
@@ -195,7 +241,7 @@ internal sealed partial class TokenSigningKeyProvider(
 
     public void Dispose() => Volatile.Read(ref _changed).Dispose();
 
-    /// <summary>Where the key comes from, and what the file looked like when it was last read.</summary>
+    /// <summary>Where the key comes from, and what the file looked like (cheaply: a stat) when it was last read.</summary>
     private sealed record KeySource(string? Path, string? Target, DateTime Written, long Length)
     {
         public static KeySource Of(string? path)

@@ -7,8 +7,9 @@ namespace Gateway.Auth.OAuth2.TokenService;
 /// Reads the token service's key before the gateway serves, then looks at the key file every
 /// <see cref="Interval"/>: a replaced key is trusted by the routes even if this instance's token
 /// endpoint is not called (another instance sharing the file may already sign with it), and a
-/// replaced key is dropped once its tokens have expired. A stat per second, so it works wherever
-/// file-change notifications do not (bind mounts, network file systems, Kubernetes secret volumes).
+/// replaced key is dropped once its tokens have expired. A stat and a read of the file (a few KB) per
+/// second, so it works wherever file-change notifications do not (bind mounts, network file systems,
+/// Kubernetes secret volumes) and notices a swap that keeps the file's size and write time.
 /// </summary>
 internal sealed class TokenSigningKeyWatcher(TokenSigningKeyProvider keys, IOptionsMonitor<TokenServiceOptions> options, TimeProvider? time = null)
     : BackgroundService
