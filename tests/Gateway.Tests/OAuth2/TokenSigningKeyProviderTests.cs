@@ -67,6 +67,26 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
     }
 
     [Fact]
+    public void Loaded_BeforeAnyCheckHasDroppedARetiredKey_DoesNotTrustItAgain()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var rotated = provider.Refresh(options)!;
+
+        // An options rebuild (a config reload) between the retire time and the watcher's next tick.
+        _time.Now += Lifetime + Skew;
+        var loaded = provider.Loaded(options)!;
+
+        Assert.Equal(rotated.Signing.KeyId, Assert.Single(loaded.Trusted).Key.KeyId);
+        Assert.DoesNotContain(loaded.Trusted, t => t.Key.KeyId == first.KeyId);
+    }
+
+    [Fact]
     public void KeyFileReplacedWithTheSameSizeAndWriteTime_IsNoticedOnTheNextCheck()
     {
         var keyFile = Path.Combine(_directory, "key.pem");

@@ -52,8 +52,15 @@ internal sealed partial class TokenSigningKeyProvider(
     /// <summary>
     /// The keys as loaded, without looking at the file again unless nothing has been loaded yet: for
     /// building JwtBearer's options, which <see cref="GetChangeToken"/> rebuilds when they change.
+    /// Keys whose tokens have all expired are left out even if no check has dropped them yet (options
+    /// rebuilt by a config reload in that gap would otherwise trust them until the next change).
     /// </summary>
-    public TokenSigningKeySet? Loaded(TokenServiceOptions current) => Volatile.Read(ref _keys) ?? Refresh(current);
+    public TokenSigningKeySet? Loaded(TokenServiceOptions current)
+    {
+        var keys = Volatile.Read(ref _keys) ?? Refresh(current);
+        var now = _time.GetUtcNow();
+        return keys is not null && keys.HasRetired(now) ? keys.WithoutRetired(now) : keys;
+    }
 
     /// <summary>
     /// Reads the key again if the configured path, the file (through symbolic links, as a
