@@ -67,6 +67,25 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
     }
 
     [Fact]
+    public void ReplacedKey_RetiresLifetimeAndSkewAfterItLastSigned_NotAfterTheFileWasRead()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        // Listeners take a while to rebuild; the old key signs until they are done.
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () => _time.Now += TimeSpan.FromSeconds(3));
+
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var rotated = provider.Refresh(options)!;
+
+        Assert.NotEqual(first.KeyId, rotated.Signing.KeyId);
+        Assert.Equal(_time.Now + Lifetime + Skew, Assert.Single(rotated.Trusted, t => t.Key.KeyId == first.KeyId).RetireAt);
+    }
+
+    [Fact]
     public void Loaded_BeforeAnyCheckHasDroppedARetiredKey_DoesNotTrustItAgain()
     {
         var keyFile = Path.Combine(_directory, "key.pem");

@@ -85,6 +85,8 @@ internal sealed partial class TokenSigningKeyProvider(
         TokenSigningKey? incoming = null;
         lock (_gate)
         {
+            // Read again: waiting for the lock takes time, and a withdrawn key's retire time counts from now.
+            now = _time.GetUtcNow();
             keys = _keys;
             var changed = false;
             if (source != _source || ContentCheckDue(source, now))
@@ -149,7 +151,8 @@ internal sealed partial class TokenSigningKeyProvider(
             {
                 _staged = null;
                 var previous = _keys!.Signing;
-                var retireAt = now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
+                // The previous key signed until this moment, not until the file was read: its retire time counts from here.
+                var retireAt = _time.GetUtcNow() + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
                 Volatile.Write(ref _keys, _keys.Retiring(previous, retireAt) with { Signing = incoming });
                 Log.KeyReplaced(logger, incoming.KeyId, previous.KeyId, retireAt);
             }
