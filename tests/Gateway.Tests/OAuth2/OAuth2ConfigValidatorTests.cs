@@ -135,6 +135,34 @@ public sealed class OAuth2ConfigValidatorTests
         }
     }
 
+    [Theory]
+    [InlineData("PUBLIC KEY")]
+    [InlineData("RSA PUBLIC KEY")]
+    public void TokenService_KeyFileHoldingOnlyAPublicKey_IsAnErrorOnSigningKeyFile(string label)
+    {
+        var directory = Directory.CreateTempSubdirectory("gw-keyfile-").FullName;
+        try
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            File.WriteAllText(Path.Combine(directory, "public.pem"),
+                label == "PUBLIC KEY" ? rsa.ExportSubjectPublicKeyInfoPem() : rsa.ExportRSAPublicKeyPem());
+            var values = new Dictionary<string, string?>
+            {
+                ["Auth:TokenService:Enabled"] = "true",
+                ["Auth:TokenService:SigningKeyFile"] = "public.pem",
+                ["Auth:TokenService:Clients:svc:Secrets:0"] = KeyHash.Format("secret"),
+            };
+
+            var error = Assert.Single(Validate(values, directory));
+            Assert.StartsWith("Auth:TokenService:SigningKeyFile:", error, StringComparison.Ordinal);
+            Assert.Contains("private key", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public void RootAppsettings_OAuth2AndTokenServiceParts_AreValid()
     {

@@ -92,11 +92,15 @@ public sealed class TokenServiceKeyRotationTests : IAsyncLifetime
     [Fact]
     public async Task KeyFileSwappedBehindASymlink_AsKubernetesUpdatesASecret_NewTokensPass()
     {
-        // A Kubernetes secret volume: key.pem -> ..data/key.pem, and an update re-points ..data.
+        // A Kubernetes secret volume: key.pem -> ..data/key.pem, and an update re-points ..data. The path
+        // through the links stays the same; the two keys are made as alike as the file system can see
+        // (same length, same write time), so only their content tells them apart.
         Directory.CreateDirectory(Path.Combine(_directory, "v1"));
         Directory.CreateDirectory(Path.Combine(_directory, "v2"));
-        await File.WriteAllTextAsync(Path.Combine(_directory, "v1", "key.pem"), NewKeyPem());
-        await File.WriteAllTextAsync(Path.Combine(_directory, "v2", "key.pem"), NewKeyPem());
+        var v1Pem = NewKeyPem();
+        await File.WriteAllTextAsync(Path.Combine(_directory, "v1", "key.pem"), v1Pem);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "v2", "key.pem"), TokenSigningKeyProviderTests.NewKeyPem(sameLengthAs: v1Pem));
+        File.SetLastWriteTimeUtc(Path.Combine(_directory, "v2", "key.pem"), File.GetLastWriteTimeUtc(Path.Combine(_directory, "v1", "key.pem")));
         var data = Path.Combine(_directory, "..data");
         File.CreateSymbolicLink(data, "v1");
         var keyFile = Path.Combine(_directory, "key.pem");

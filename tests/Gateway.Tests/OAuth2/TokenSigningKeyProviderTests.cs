@@ -66,6 +66,144 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
         Assert.Equal(0, told);
     }
 
+    [Fact]
+    public void ReplacedKey_RetiresLifetimeAndSkewAfterItLastSigned_NotAfterTheFileWasRead()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        // Listeners take a while to rebuild; the old key signs until they are done.
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () => _time.Now += TimeSpan.FromSeconds(3));
+
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var rotated = provider.Refresh(options)!;
+
+        Assert.NotEqual(first.KeyId, rotated.Signing.KeyId);
+        Assert.Equal(_time.Now + Lifetime + Skew, Assert.Single(rotated.Trusted, t => t.Key.KeyId == first.KeyId).RetireAt);
+    }
+
+    [Fact]
+    public void Loaded_BeforeAnyCheckHasDroppedARetiredKey_DoesNotTrustItAgain()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var rotated = provider.Refresh(options)!;
+
+        // An options rebuild (a config reload) between the retire time and the watcher's next tick.
+        _time.Now += Lifetime + Skew;
+        var loaded = provider.Loaded(options)!;
+
+        Assert.Equal(rotated.Signing.KeyId, Assert.Single(loaded.Trusted).Key.KeyId);
+        Assert.DoesNotContain(loaded.Trusted, t => t.Key.KeyId == first.KeyId);
+    }
+
+    [Fact]
+    public void KeyFileReplacedWithTheSameSizeAndWriteTime_IsNoticedOnTheNextCheck()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        var firstPem = NewKeyPem();
+        File.WriteAllText(keyFile, firstPem);
+        var written = File.GetLastWriteTimeUtc(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+
+        // As tar, rsync -t or kubectl cp leave it: other content, same length, same write time.
+        var secondPem = NewKeyPem(sameLengthAs: firstPem);
+        File.WriteAllText(keyFile, secondPem);
+        File.SetLastWriteTimeUtc(keyFile, written);
+        _time.Now += TokenSigningKeyWatcher.Interval;
+
+        var keys = provider.Refresh(options)!;
+        Assert.Equal(TokenSigningKey.FromPem(secondPem).KeyId, keys.Signing.KeyId);
+        Assert.Equal([keys.Signing.KeyId, first.KeyId], keys.Trusted.Select(t => t.Key.KeyId));
+    }
+
+    /// <summary>A new PEM private key; with <paramref name="sameLengthAs"/>, one exactly as long as that PEM.</summary>
+    internal static string NewKeyPem(string? sameLengthAs = null)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var pem = rsa.ExportPkcs8PrivateKeyPem();
+            if (sameLengthAs is null || pem.Length == sameLengthAs.Length)
+            {
+                return pem;
+            }
+        }
+        throw new InvalidOperationException("no key of the same PEM length in 100 attempts");
+    }
+
+    /// <summary>
+    /// While one caller has staged a new key (trusted, not yet signing) and is telling the listeners,
+    /// another caller sees the file change again: back to the key that signs, or on to a third key.
+    /// The second caller runs inside the first one's notification, which is exactly that window.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FileChangesAgainWhileANewKeyIsStaged_TheSigningKeyNeverRetires_AndNoOtherKeyIsTrustedForever(bool onToAThirdKey)
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var firstPem = File.ReadAllText(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        var interleaved = false;
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () =>
+        {
+            if (interleaved)
+            {
+                return;
+            }
+            interleaved = true;
+            if (onToAThirdKey)
+            {
+                TokenSigningKey.CreateFile(keyFile);
+            }
+            else
+            {
+                File.WriteAllText(keyFile, firstPem);
+            }
+            File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(2));
+            provider.Refresh(options);
+        });
+
+        TokenSigningKey.CreateFile(keyFile);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var keys = provider.Refresh(options)!;
+
+        Assert.True(interleaved);
+        Assert.Same(keys, provider.Refresh(options));
+        if (!onToAThirdKey)
+        {
+            Assert.Equal(first.KeyId, keys.Signing.KeyId);
+        }
+        AssertOnlyTheSigningKeyIsTrustedWithoutEnd(keys);
+
+        // Once every replaced or withdrawn key has retired, the key that signs is still trusted.
+        _time.Now += Lifetime + Skew;
+        var later = provider.Refresh(options)!;
+        Assert.Equal(keys.Signing.KeyId, later.Signing.KeyId);
+        Assert.Equal(later.Signing.KeyId, Assert.Single(later.Trusted).Key.KeyId);
+        AssertOnlyTheSigningKeyIsTrustedWithoutEnd(later);
+    }
+
+    private static void AssertOnlyTheSigningKeyIsTrustedWithoutEnd(TokenSigningKeySet keys)
+    {
+        Assert.Null(Assert.Single(keys.Trusted, t => t.Key.KeyId == keys.Signing.KeyId).RetireAt);
+        Assert.All(keys.Trusted.Where(t => t.Key.KeyId != keys.Signing.KeyId), t => Assert.NotNull(t.RetireAt));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private TokenSigningKeyProvider Provider(TokenServiceOptions options) => new(

@@ -41,9 +41,16 @@ internal sealed class TokenSigningKey
 
     public static TokenSigningKey Generate() => new(RSA.Create(KeySizeInBits));
 
-    /// <summary>Reads a PEM RSA private key (PKCS#8 or PKCS#1).</summary>
+    /// <summary>
+    /// Reads a PEM RSA private key (PKCS#8 or PKCS#1). A public key alone is refused
+    /// (<see cref="CryptographicException"/>): it would be trusted, and then fail to sign.
+    /// </summary>
     public static TokenSigningKey FromPem(string pem)
     {
+        if (!HasPrivateKeyLabel(pem))
+        {
+            throw new CryptographicException("the file holds no PEM private key (a public key cannot sign tokens)");
+        }
         var rsa = RSA.Create();
         rsa.ImportFromPem(pem);
         if (rsa.KeySize < KeySizeInBits)
@@ -52,6 +59,23 @@ internal sealed class TokenSigningKey
             throw new CryptographicException($"the RSA key has {rsa.KeySize} bits; at least {KeySizeInBits} are required");
         }
         return new TokenSigningKey(rsa);
+    }
+
+    /// <summary>
+    /// Whether a PEM block is labelled as a private key. <see cref="RSA.ImportFromPem"/> takes exactly one
+    /// key block (private or public), so with such a label present the key it takes is the private one.
+    /// </summary>
+    private static bool HasPrivateKeyLabel(ReadOnlySpan<char> pem)
+    {
+        while (PemEncoding.TryFind(pem, out var fields))
+        {
+            if (pem[fields.Label] is "PRIVATE KEY" or "RSA PRIVATE KEY")
+            {
+                return true;
+            }
+            pem = pem[fields.Location.End..];
+        }
+        return false;
     }
 
     public static TokenSigningKey Load(string path) => FromPem(File.ReadAllText(path));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Gateway.Auth.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Gateway.Auth.OAuth2.TokenService;
 /// file, made once per process. A new key is trusted first and signs only after everyone listening
 /// to <see cref="GetChangeToken"/> (JwtBearer's options) has been told, so that the routes never
 /// see a token from this service that they do not trust. The key it replaces stays trusted until
-/// every token it signed has expired.
+/// every token it signed has expired. Whatever the interleaving of callers, the key that signs is
+/// never retiring, and a staged key is either promoted or withdrawn (retiring like a replaced key).
 /// </summary>
 internal sealed partial class TokenSigningKeyProvider(
     IOptionsMonitor<TokenServiceOptions> options,
@@ -25,7 +27,9 @@ internal sealed partial class TokenSigningKeyProvider(
     private readonly Lock _gate = new();
     private TokenSigningKeySet? _keys;
     private KeySource? _source;
-    private TokenSigningKey? _pending;
+    private byte[]? _contentHash;
+    private long _contentCheckedAt;
+    private TokenSigningKey? _staged;
     private TokenSigningKey? _ephemeralKey;
     private CancellationTokenSource _changed = new();
 
@@ -48,14 +52,22 @@ internal sealed partial class TokenSigningKeyProvider(
     /// <summary>
     /// The keys as loaded, without looking at the file again unless nothing has been loaded yet: for
     /// building JwtBearer's options, which <see cref="GetChangeToken"/> rebuilds when they change.
+    /// Keys whose tokens have all expired are left out even if no check has dropped them yet (options
+    /// rebuilt by a config reload in that gap would otherwise trust them until the next change).
     /// </summary>
-    public TokenSigningKeySet? Loaded(TokenServiceOptions current) => Volatile.Read(ref _keys) ?? Refresh(current);
+    public TokenSigningKeySet? Loaded(TokenServiceOptions current)
+    {
+        var keys = Volatile.Read(ref _keys) ?? Refresh(current);
+        var now = _time.GetUtcNow();
+        return keys is not null && keys.HasRetired(now) ? keys.WithoutRetired(now) : keys;
+    }
 
     /// <summary>
     /// Reads the key again if the configured path, the file (through symbolic links, as a
-    /// Kubernetes secret volume swaps them) or its size or write time changed, and drops replaced
-    /// keys whose tokens have expired. A file that cannot be read keeps the keys there are.
-    /// Null only when no key has ever been read.
+    /// Kubernetes secret volume swaps them) or its size or write time changed, or, at most once per
+    /// <see cref="TokenSigningKeyWatcher.Interval"/>, if its content did (a swap can keep both size and
+    /// write time); and drops replaced keys whose tokens have expired. A file that cannot be read
+    /// keeps the keys there are. Null only when no key has ever been read.
     /// </summary>
     public TokenSigningKeySet? Refresh(TokenServiceOptions current)
     {
@@ -65,7 +77,7 @@ internal sealed partial class TokenSigningKeyProvider(
             : baseDirectory?.Resolve(current.SigningKeyFile) ?? Path.GetFullPath(current.SigningKeyFile));
         var now = _time.GetUtcNow();
         var keys = Volatile.Read(ref _keys);
-        if (keys is not null && source == Volatile.Read(ref _source) && !keys.HasRetired(now))
+        if (keys is not null && source == Volatile.Read(ref _source) && !ContentCheckDue(source, now) && !keys.HasRetired(now))
         {
             return keys;
         }
@@ -73,45 +85,56 @@ internal sealed partial class TokenSigningKeyProvider(
         TokenSigningKey? incoming = null;
         lock (_gate)
         {
+            // Read again: waiting for the lock takes time, and a withdrawn key's retire time counts from now.
+            now = _time.GetUtcNow();
             keys = _keys;
-            if (source != _source)
+            var changed = false;
+            if (source != _source || ContentCheckDue(source, now))
             {
-                // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
-                _source = source;
-                var loaded = Load(source, keys is not null);
-                if (loaded is not null && loaded.KeyId == keys?.Signing.KeyId)
+                var loaded = ReadIfChanged(source, now, keys is not null);
+                if (loaded is null || loaded.KeyId == _staged?.KeyId)
                 {
-                    // Back to the key that signs now: a rotation still on its way must not win.
-                    _pending = null;
+                    // Nothing to read, or the key already on its way to signing.
                 }
-                else if (loaded is not null)
+                else if (keys is null)
                 {
-                    incoming = loaded;
+                    // The first key: nothing was signed before it, so it signs at once.
+                    keys = TokenSigningKeySet.Single(loaded);
+                    changed = true;
+                }
+                else if (loaded.KeyId == keys.Signing.KeyId)
+                {
+                    if (_staged is { } withdrawn)
+                    {
+                        // Back to the key that signs now: the staged key never signs here. Another
+                        // instance sharing the file may have signed with it, so it retires like a replaced key.
+                        keys = keys.Retiring(withdrawn, now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew);
+                        _staged = null;
+                        Log.KeyWithdrawn(logger, withdrawn.KeyId, keys.Signing.KeyId);
+                    }
+                }
+                else
+                {
+                    if (_staged is { } superseded)
+                    {
+                        keys = keys.Retiring(superseded, now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew);
+                    }
+                    // Trusted now; signs once the listeners have been told (below).
+                    keys = keys.Trusting(loaded);
+                    _staged = incoming = loaded;
+                    changed = true;
                 }
             }
-            if (incoming is null)
+            if (keys is not null && keys.HasRetired(now))
             {
-                if (keys is null || !keys.HasRetired(now))
-                {
-                    return keys;
-                }
                 keys = keys.WithoutRetired(now);
-                Volatile.Write(ref _keys, keys);
+                changed = true;
                 Log.KeysRetired(logger);
             }
-            else if (keys is null)
+            Volatile.Write(ref _keys, keys);
+            if (!changed)
             {
-                // The first key: nothing was signed before it, so it signs at once.
-                keys = TokenSigningKeySet.Single(incoming);
-                Volatile.Write(ref _keys, keys);
-                incoming = null;
-            }
-            else
-            {
-                var retireAt = now + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
-                Volatile.Write(ref _keys, keys.Trusting(incoming, retireAt, now));
-                _pending = incoming;
-                Log.KeyReplaced(logger, incoming.KeyId, keys.Signing.KeyId, retireAt);
+                return keys;
             }
         }
 
@@ -123,18 +146,36 @@ internal sealed partial class TokenSigningKeyProvider(
         }
         lock (_gate)
         {
-            // Everyone now trusts the new key: let it sign, unless a newer rotation has staged another.
-            if (ReferenceEquals(_pending, incoming))
+            // Everyone now trusts the new key: let it sign, unless another change has withdrawn or replaced it meanwhile.
+            if (ReferenceEquals(_staged, incoming))
             {
-                _pending = null;
-                Volatile.Write(ref _keys, _keys! with { Signing = incoming });
+                _staged = null;
+                var previous = _keys!.Signing;
+                // The previous key signed until this moment, not until the file was read: its retire time counts from here.
+                var retireAt = _time.GetUtcNow() + current.TokenLifetime + oauth2.CurrentValue.ClockSkew;
+                Volatile.Write(ref _keys, _keys.Retiring(previous, retireAt) with { Signing = incoming });
+                Log.KeyReplaced(logger, incoming.KeyId, previous.KeyId, retireAt);
             }
             return _keys;
         }
     }
 
-    private TokenSigningKey? Load(KeySource source, bool haveKeys)
+    private bool ContentCheckDue(KeySource source, DateTimeOffset now)
     {
+        var checkedAt = Volatile.Read(ref _contentCheckedAt);
+        // A clock set back makes a check due at once rather than never.
+        return source.Path is not null && (now.UtcTicks < checkedAt || now.UtcTicks - checkedAt >= TokenSigningKeyWatcher.Interval.Ticks);
+    }
+
+    /// <summary>
+    /// The key in the file, when its stamp or its content differs from the last read; otherwise (or
+    /// when it cannot be read or is not a key: logged once per change) null. Under <see cref="_gate"/>.
+    /// </summary>
+    private TokenSigningKey? ReadIfChanged(KeySource source, DateTimeOffset now, bool haveKeys)
+    {
+        var stampChanged = source != _source;
+        // Recorded whether or not the read succeeds: a bad file is reported once, not on every request.
+        _source = source;
         if (source.Path is null)
         {
             if (_ephemeralKey is null)
@@ -142,24 +183,54 @@ internal sealed partial class TokenSigningKeyProvider(
                 _ephemeralKey = TokenSigningKey.Generate();
                 Log.EphemeralKey(logger);
             }
-            return _ephemeralKey;
+            return stampChanged ? _ephemeralKey : null;
+        }
+        Volatile.Write(ref _contentCheckedAt, now.UtcTicks);
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(source.Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (stampChanged || _contentHash is not null)
+            {
+                _contentHash = null;
+                LogUnusable(source.Path, haveKeys, ex);
+            }
+            return null;
         }
         try
         {
-            return TokenSigningKey.Load(source.Path);
+            var hash = SHA256.HashData(content);
+            if (!stampChanged && _contentHash is not null && hash.AsSpan().SequenceEqual(_contentHash))
+            {
+                return null;
+            }
+            _contentHash = hash;
+            return TokenSigningKey.FromPem(Encoding.UTF8.GetString(content));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            if (haveKeys)
-            {
-                // Validation checked the file at load; if it has gone bad since, keep the keys we have.
-                Log.KeyReloadFailed(logger, source.Path, ex.GetType().Name);
-            }
-            else
-            {
-                Log.KeyUnavailable(logger, ex.GetType().Name);
-            }
+            LogUnusable(source.Path, haveKeys, ex);
             return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    private void LogUnusable(string path, bool haveKeys, Exception ex)
+    {
+        if (haveKeys)
+        {
+            // Validation checked the file at load; if it has gone bad since, keep the keys we have.
+            Log.KeyReloadFailed(logger, path, ex.GetType().Name);
+        }
+        else
+        {
+            Log.KeyUnavailable(logger, ex.GetType().Name);
         }
     }
 
@@ -180,7 +251,7 @@ internal sealed partial class TokenSigningKeyProvider(
 
     public void Dispose() => Volatile.Read(ref _changed).Dispose();
 
-    /// <summary>Where the key comes from, and what the file looked like when it was last read.</summary>
+    /// <summary>Where the key comes from, and what the file looked like (cheaply: a stat) when it was last read.</summary>
     private sealed record KeySource(string? Path, string? Target, DateTime Written, long Length)
     {
         public static KeySource Of(string? path)
@@ -221,6 +292,9 @@ internal sealed partial class TokenSigningKeyProvider(
 
         [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Token service: a previous signing key's tokens have all expired; it is no longer accepted")]
         public static partial void KeysRetired(ILogger logger);
+
+        [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Token service: the signing key file is back at key {KeyId}, which keeps signing; {WithdrawnKeyId} never signed here and is accepted until its tokens could have expired")]
+        public static partial void KeyWithdrawn(ILogger logger, string withdrawnKeyId, string keyId);
 
         [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Token service: a listener failed while the signing keys changed ({Error})")]
         public static partial void ListenerFailed(ILogger logger, string error);

@@ -25,22 +25,26 @@ internal sealed record TokenSigningKeySet(TokenSigningKey Signing, ImmutableArra
     }
 
     /// <summary>
-    /// <paramref name="incoming"/> trusted alongside the current keys; the keys it replaces retire
-    /// at <paramref name="retireAt"/> (those already retiring keep their time). Still signs with <see cref="Signing"/>.
+    /// <paramref name="incoming"/> trusted alongside the current keys (replacing an older entry for the
+    /// same key, retiring or not). Still signs with <see cref="Signing"/>; no other key's time changes.
     /// </summary>
-    public TokenSigningKeySet Trusting(TokenSigningKey incoming, DateTimeOffset retireAt, DateTimeOffset now)
+    public TokenSigningKeySet Trusting(TokenSigningKey incoming)
     {
         var trusted = ImmutableArray.CreateBuilder<TrustedTokenSigningKey>(Trusted.Length + 1);
         trusted.Add(new TrustedTokenSigningKey(incoming, null));
         foreach (var key in Trusted)
         {
-            if (key.Key.KeyId != incoming.KeyId && !(key.RetireAt <= now))
+            if (key.Key.KeyId != incoming.KeyId)
             {
-                trusted.Add(key.RetireAt is null ? key with { RetireAt = retireAt } : key);
+                trusted.Add(key);
             }
         }
         return this with { Trusted = trusted.ToImmutable() };
     }
+
+    /// <summary><paramref name="key"/>, if trusted without end, retires at <paramref name="retireAt"/>.</summary>
+    public TokenSigningKeySet Retiring(TokenSigningKey key, DateTimeOffset retireAt) =>
+        this with { Trusted = [.. Trusted.Select(t => t.Key.KeyId == key.KeyId && t.RetireAt is null ? t with { RetireAt = retireAt } : t)] };
 
     public TokenSigningKeySet WithoutRetired(DateTimeOffset now) =>
         this with { Trusted = Trusted.RemoveAll(key => key.RetireAt <= now) };
