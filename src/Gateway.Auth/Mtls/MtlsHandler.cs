@@ -70,9 +70,9 @@ internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, 
         return new ClaimsPrincipal(identity);
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Client certificate rejected: {Reason}")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Client certificate rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Mtls trust files could not be read: {Error}")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Mtls trust files could not be read: {Error}")]
     private static partial void LogTrustUnavailable(ILogger logger, string error);
 }
