@@ -198,6 +198,66 @@ public sealed class TokenSigningKeyProviderTests : IDisposable
         AssertOnlyTheSigningKeyIsTrustedWithoutEnd(later);
     }
 
+    /// <summary>
+    /// Two callers on two threads: the first has staged a key and is still telling the listeners
+    /// (JwtBearer rebuilding its options) when the second sees yet another key. The second key must
+    /// not sign before the listeners have been told about it, which they cannot be while the first
+    /// notification is still running.
+    /// </summary>
+    [Fact]
+    public async Task SecondChangeDuringASlowNotification_DoesNotSignBeforeTheListenersTrustIt()
+    {
+        var keyFile = Path.Combine(_directory, "key.pem");
+        TokenSigningKey.CreateFile(keyFile);
+        var options = new TokenServiceOptions { Enabled = true, SigningKeyFile = keyFile, TokenLifetime = Lifetime };
+        using var provider = Provider(options);
+        var first = provider.Refresh(options)!.Signing;
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var seenByListeners = new List<TokenSigningKeySet>();
+        using var listening = ChangeToken.OnChange(provider.GetChangeToken, () =>
+        {
+            lock (seenByListeners)
+            {
+                seenByListeners.Add(provider.Loaded(options)!);
+            }
+            if (!entered.IsSet)
+            {
+                entered.Set();
+                Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+            }
+        });
+
+        var secondPem = NewKeyPem();
+        File.WriteAllText(keyFile, secondPem);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(1));
+        var slow = Task.Run(() => provider.Refresh(options));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+
+        var thirdPem = NewKeyPem();
+        var third = TokenSigningKey.FromPem(thirdPem).KeyId;
+        File.WriteAllText(keyFile, thirdPem);
+        File.SetLastWriteTimeUtc(keyFile, DateTime.UtcNow.AddMinutes(2));
+        var quick = Task.Run(() => provider.Refresh(options));
+
+        var quickReturnedFirst = await Task.WhenAny(quick, Task.Delay(TimeSpan.FromSeconds(1))) == quick;
+        var signingWhileListenersBusy = provider.Loaded(options)!.Signing.KeyId;
+        release.Set();
+        // The second caller waits for the first notification; it cannot have let its key sign.
+        Assert.False(quickReturnedFirst);
+        Assert.Equal(first.KeyId, signingWhileListenersBusy);
+        await slow.WaitAsync(TimeSpan.FromSeconds(30));
+        var keys = await quick.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(third, keys!.Signing.KeyId);
+        lock (seenByListeners)
+        {
+            // Told twice; the second time the third key was trusted and the first still signed.
+            Assert.Equal(2, seenByListeners.Count);
+            Assert.Equal(first.KeyId, seenByListeners[1].Signing.KeyId);
+            Assert.Contains(seenByListeners[1].Trusted, t => t.Key.KeyId == third);
+        }
+    }
+
     private static void AssertOnlyTheSigningKeyIsTrustedWithoutEnd(TokenSigningKeySet keys)
     {
         Assert.Null(Assert.Single(keys.Trusted, t => t.Key.KeyId == keys.Signing.KeyId).RetireAt);

@@ -25,6 +25,7 @@ internal sealed partial class TokenSigningKeyProvider(
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
+    private readonly Lock _notifying = new();
     private TokenSigningKeySet? _keys;
     private KeySource? _source;
     private byte[]? _contentHash;
@@ -234,19 +235,28 @@ internal sealed partial class TokenSigningKeyProvider(
         }
     }
 
+    /// <summary>
+    /// Tells the listeners, one change at a time: a caller returns only after the listeners of every
+    /// change before it have been told. Otherwise a second caller could swap in a new source and cancel
+    /// it (reaching nobody yet) while the first is still telling the listeners, and let its key sign
+    /// before they trust it.
+    /// </summary>
     private void NotifyChanged()
     {
-        var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-        try
+        lock (_notifying)
         {
-            changed.Cancel();
+            var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+            try
+            {
+                changed.Cancel();
+            }
+            catch (AggregateException ex)
+            {
+                // A listener failed; JwtBearer's monitor drops its cached options before it builds new ones, so they are rebuilt on next use.
+                Log.ListenerFailed(logger, ex.InnerExceptions[0].GetType().Name);
+            }
+            // Not disposed: a listener may still register on the token it took from this source.
         }
-        catch (AggregateException ex)
-        {
-            // A listener failed; JwtBearer's monitor drops its cached options before it builds new ones, so they are rebuilt on next use.
-            Log.ListenerFailed(logger, ex.InnerExceptions[0].GetType().Name);
-        }
-        // Not disposed: a listener may still register on the token it took from this source.
     }
 
     public void Dispose() => Volatile.Read(ref _changed).Dispose();
