@@ -65,7 +65,7 @@ public static class GatewayApp
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
             ProblemResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "the gateway could not handle this request")));
-        app.Use(next => context => EncodedSlashGuard.InvokeAsync(context, next));
+        app.Use(next => context => AmbiguousPathGuard.InvokeAsync(context, next));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

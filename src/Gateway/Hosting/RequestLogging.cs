@@ -120,7 +120,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, Serilog.ILogger
         {
             return context.Request.Path.Value ?? "/";
         }
-        var path = Gateway.Proxy.EncodedSlashGuard.PathOf(target);
+        var path = Gateway.Proxy.AmbiguousPathGuard.PathOf(target);
         return path.Length == target.Length ? target : path.ToString();
     }
 }

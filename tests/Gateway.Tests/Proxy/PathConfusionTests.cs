@@ -55,6 +55,75 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
         Assert.Equal(before, fixture.Backend.Count);
     }
 
+    // Servlet containers (Tomcat, Jetty, Spring) strip ";params" from each segment before resolving
+    // dot segments: routing sees "/public/..;/…" as public, the backend serves "/api/transactions/1".
+    [Theory]
+    [InlineData("/public/..;/api/transactions/1")]
+    [InlineData("/public/%2e%2e;/api/transactions/1")]
+    [InlineData("/public/..%3B/api/transactions/1")]
+    [InlineData("/public/%2E%2E%3b/api/transactions/1")]
+    [InlineData("/public/..;jsessionid=x/api/transactions/1")]
+    [InlineData("/public/.;/x/..;/..;/api/transactions/1")]
+    [InlineData("/public/..;")]
+    public async Task DotSegmentWithPathParameters_IsRefusedBeforeRouting_AndNeverForwarded(string target)
+    {
+        var before = fixture.Backend.Count;
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(400, RawHttp.StatusCode(answer));
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("in the request path is refused (path parameters are not forwarded)", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
+
+    // Any ";" is refused, not only after dot segments: a servlet container reads "/api;x/transactions/1"
+    // as "/api/transactions/1", while routing sees a segment "api;x" that a broader public route may match.
+    [Theory]
+    [InlineData("/public/a;b=c")]
+    [InlineData("/public;/api/transactions/1")]
+    [InlineData("/public/a%3bb")]
+    [InlineData("/api;x/transactions/1")]
+    public async Task PathParameters_AnywhereInThePath_AreRefused_AndNeverForwarded(string target)
+    {
+        var before = fixture.Backend.Count;
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(400, RawHttp.StatusCode(answer));
+        Assert.Equal(before, fixture.Backend.Count);
+    }
+
+    [Theory]
+    [InlineData("1.1", "/public/..;/api/transactions/1")]
+    [InlineData("2.0", "/public/..;/api/transactions/1")]
+    [InlineData("2.0", "/public/..%3B/api/transactions/1")]
+    public async Task DotSegmentWithPathParameters_IsRefused_OverHttpClient(string version, string target)
+    {
+        var uri = new Uri(fixture.Gateway.BaseAddress, target);
+        Assert.Equal(target, uri.PathAndQuery); // the client sends the path as written
+        using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
+        var before = fixture.Backend.Count;
+
+        using var response = await client.GetAsync(uri);
+
+        Assert.Equal(Version.Parse(version), response.Version);
+        var detail = await ProblemAssert.IsProblemAsync(response, System.Net.HttpStatusCode.BadRequest);
+        Assert.Equal("';' in the request path is refused (path parameters are not forwarded)", detail);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
+
+    [Fact]
+    public async Task Semicolon_InTheQuery_IsNotRefused()
+    {
+        using var client = fixture.Gateway.CreateClient();
+
+        using var response = await client.GetAsync("/public/search?a=1;b=2");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/public/search?a=1;b=2", fixture.Backend.Last.Target);
+    }
+
     [Fact]
     public async Task EncodedSlash_InTheQuery_IsNotRefused()
     {
