@@ -11,11 +11,37 @@ internal static class IdentityHeaders
     public const string ClientCertSha256 = "X-Client-Cert-Sha256";
     public const string ClientCert = "Client-Cert";
 
-    /// <summary>True for any header a client must never supply: <c>X-Client-*</c>, <c>X-Auth-*</c> and the client-certificate headers, in any letter case.</summary>
+    /// <summary>
+    /// True for any header a client must never supply: <c>X-Client-*</c>, <c>X-Auth-*</c> and the
+    /// client-certificate headers, in any letter case and with <c>_</c> in place of any <c>-</c>:
+    /// CGI, WSGI and PHP backends read <c>X_Client_Id</c> and <c>X-Client-Id</c> alike, as
+    /// <c>HTTP_X_CLIENT_ID</c>.
+    /// </summary>
     public static bool IsReserved(string name) =>
-        name.StartsWith("X-Client-", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("X-Auth-", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Client-Cert", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Client-Cert-Chain", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Forwarded-Client-Cert", StringComparison.OrdinalIgnoreCase);
+        StartsWithName(name, "X-Client-")
+        || StartsWithName(name, "X-Auth-")
+        || SameName(name, "Client-Cert")
+        || SameName(name, "Client-Cert-Chain")
+        || SameName(name, "X-Forwarded-Client-Cert");
+
+    private static bool StartsWithName(ReadOnlySpan<char> name, ReadOnlySpan<char> prefix) =>
+        name.Length >= prefix.Length && SameName(name[..prefix.Length], prefix);
+
+    /// <summary>Equal ignoring ASCII case, with <c>_</c> in <paramref name="name"/> matching <c>-</c> in <paramref name="reserved"/>.</summary>
+    private static bool SameName(ReadOnlySpan<char> name, ReadOnlySpan<char> reserved)
+    {
+        if (name.Length != reserved.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i] == '_' ? '-' : name[i];
+            if (char.ToLowerInvariant(c) != char.ToLowerInvariant(reserved[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -190,11 +190,12 @@ public sealed class MtlsRouteTests(MtlsGatewayFixture fixture) : IClassFixture<M
         using var client = Client(_pki.Payment, version);
         var before = _backend.Count;
         using var request = client.Get("/internal/tx/9");
-        foreach (var name in new[] { "X-Client-CN", "x-client-cn", "X-Client-Verify", "X-Client-Cert-Sha256", "X-Client-Id", "Client-Cert", "X-Forwarded-Client-Cert" })
+        foreach (var name in new[] { "X-Client-CN", "x-client-cn", "X-Client-Verify", "X-Client-Cert-Sha256", "X-Client-Id", "Client-Cert", "X-Forwarded-Client-Cert", "X_Client_CN", "X-Client_Cert-Sha256", "Client_Cert" })
         {
             request.Headers.TryAddWithoutValidation(name, "evil");
         }
         request.Headers.TryAddWithoutValidation("X-Client-Verify", "FAILED");
+        request.Headers.TryAddWithoutValidation("X_Client_Verify", "FAILED");
 
         using var response = await client.Http.SendAsync(request);
 

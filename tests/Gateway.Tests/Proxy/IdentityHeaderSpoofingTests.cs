@@ -10,7 +10,21 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
     [
         "X-Client-Id", "x-client-id", "X-CLIENT-ID", "X-Client-CN", "X-Client-Verify", "X-Client-Scopes",
         "X-Auth-Method", "x-auth-anything", "Client-Cert", "client-cert-chain", "X-Forwarded-Client-Cert",
+        // CGI, WSGI and PHP map '-' and '_' alike (HTTP_X_CLIENT_ID), so these are the same headers there.
+        "X-Client_Id", "X_Client_Id", "x_client_id", "X_CLIENT-CN", "X_Auth_Method", "x_auth_anything",
+        "Client_Cert", "client_cert_chain", "X_Forwarded_Client_Cert", "X-Forwarded_Client-Cert",
     ];
+
+    /// <summary>The name as a CGI-style backend reads it: '_' and '-' alike.</summary>
+    private static bool IsIdentityHeader(string name)
+    {
+        var cgi = name.Replace('_', '-');
+        return cgi.StartsWith("X-Client-", StringComparison.OrdinalIgnoreCase)
+            || cgi.StartsWith("X-Auth-", StringComparison.OrdinalIgnoreCase)
+            || cgi.Equals("Client-Cert", StringComparison.OrdinalIgnoreCase)
+            || cgi.Equals("Client-Cert-Chain", StringComparison.OrdinalIgnoreCase)
+            || cgi.Equals("X-Forwarded-Client-Cert", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static HttpRequestMessage Spoofed(string path, string? key, string version)
     {
@@ -49,6 +63,11 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
         Assert.Equal("ApiKey", seen.Header("X-Auth-Method"));
         Assert.Equal("read:transactions", seen.Header("X-Client-Scopes"));
         Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("evil", StringComparison.Ordinal));
+        // Only the gateway's own three identity headers, spelled as the gateway spells them.
+        Assert.Equal(
+            ["X-Auth-Method", "X-Client-Id", "X-Client-Scopes"],
+            seen.Headers.Where(h => IsIdentityHeader(h.Key)).Select(h => h.Key).Order(StringComparer.OrdinalIgnoreCase),
+            StringComparer.OrdinalIgnoreCase);
         Assert.False(seen.HasHeader("X-Client-CN"));
         Assert.False(seen.HasHeader("Client-Cert"));
         Assert.False(seen.HasHeader("X-Forwarded-Client-Cert"));
@@ -68,7 +87,7 @@ public sealed class IdentityHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : 
         var seen = fixture.Backend.Last;
         Assert.Equal("/public/spoof", seen.Target);
         Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("evil", StringComparison.Ordinal));
-        Assert.DoesNotContain(seen.Headers, h => h.Key.StartsWith("X-Client-", StringComparison.OrdinalIgnoreCase) || h.Key.StartsWith("X-Auth-", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(seen.Headers, h => IsIdentityHeader(h.Key));
     }
 
     [Fact]

@@ -67,10 +67,19 @@ public sealed class RouteAuthTests
     [InlineData("client-cert", true)]
     [InlineData("Client-Cert-Chain", true)]
     [InlineData("x-forwarded-client-cert", true)]
+    [InlineData("X-Client_Id", true)]
+    [InlineData("X_AUTH_METHOD", true)]
+    [InlineData("x_client_anything", true)]
+    [InlineData("Client_Cert", true)]
+    [InlineData("client_cert-chain", true)]
+    [InlineData("X_Forwarded_Client_Cert", true)]
     [InlineData("X-Clientid", false)]
+    [InlineData("X-Client", false)]
+    [InlineData("Client-Certificate", false)]
+    [InlineData("X.Client.Id", false)]
     [InlineData("Authorization", false)]
     [InlineData("X-Forwarded-For", false)]
-    public void ReservedHeaders_AreRecognisedInAnyCase(string name, bool reserved)
+    public void ReservedHeaders_AreRecognisedInAnyCase_WithUnderscoresForDashes(string name, bool reserved)
     {
         Assert.Equal(reserved, IdentityHeaders.IsReserved(name));
     }
