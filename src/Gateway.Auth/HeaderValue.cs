@@ -17,4 +17,31 @@ public static class HeaderValue
         }
         return true;
     }
+
+    /// <summary>
+    /// Why <paramref name="clientId"/> cannot be sent as <c>X-Client-Id</c>, or null when it can. Beyond
+    /// printable ASCII, a client id is one list item: no comma (a backend that reads the header as a
+    /// list would take <c>alice,admin</c> for two ids) and no space at either end (a header parser
+    /// strips it, so <c>"admin "</c> would arrive as <c>admin</c>).
+    /// </summary>
+    public static string? ClientIdProblem(ReadOnlySpan<char> clientId)
+    {
+        if (clientId.IsEmpty)
+        {
+            return "is empty";
+        }
+        if (!IsPrintableAscii(clientId))
+        {
+            return "contains characters that cannot be forwarded";
+        }
+        if (clientId.Contains(','))
+        {
+            return "contains a comma";
+        }
+        if (clientId[0] == ' ' || clientId[^1] == ' ')
+        {
+            return "starts or ends with a space";
+        }
+        return null;
+    }
 }

@@ -27,7 +27,7 @@ internal static class HmacConfigValidator
             var path = $"{HmacDefaults.ConfigSection}:Clients:{client.Key}";
             if (!IsValidKeyId(client.Key))
             {
-                context.Error(path, $"a key id is 1 to {HmacDefaults.MaxKeyIdLength} printable ASCII characters without spaces");
+                context.Error(path, $"a key id is 1 to {HmacDefaults.MaxKeyIdLength} printable ASCII characters without spaces or commas (it becomes the X-Client-Id header)");
             }
             // Never echo the secret, not even a prefix.
             var secret = client["Secret"];
@@ -65,7 +65,7 @@ internal static class HmacConfigValidator
         }
         foreach (var c in keyId)
         {
-            if (c <= 0x20 || c >= 0x7F)
+            if (c <= 0x20 || c >= 0x7F || c == ',')
             {
                 return false;
             }

@@ -6,7 +6,7 @@ namespace Gateway.Auth.OAuth2;
 /// <summary>
 /// Turns the claims of a validated token (kept as issued: <c>client_id</c>, <c>azp</c>, <c>sub</c>,
 /// <c>scope</c>, <c>scp</c>) into the gateway's claims. Values that could not become a header
-/// cleanly (control characters, non-ASCII, quotes in a scope) refuse the token, and so does a claim
+/// cleanly (control characters, non-ASCII, a comma in the client id, quotes in a scope) refuse the token, and so does a claim
 /// named like one of the gateway's own (<see cref="GatewayClaimTypes.Prefix"/>, any case): a token
 /// must not be able to grant itself a gateway scope or a verified certificate. Claim names are
 /// compared exactly (ordinal), whatever the identity type does.
@@ -29,9 +29,10 @@ internal static class OAuth2Claims
         {
             return "the token names no client (client_id, azp or sub)";
         }
-        if (!HeaderValue.IsPrintableAscii(clientId))
+        if (HeaderValue.ClientIdProblem(clientId) is { } problem)
         {
-            return "the token's client id contains characters that cannot be forwarded";
+            // No fallback to azp or sub: the client id the token names is the one refused.
+            return $"the token's client id {problem}";
         }
 
         var scopes = new List<string>();

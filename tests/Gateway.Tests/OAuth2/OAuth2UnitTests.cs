@@ -42,6 +42,9 @@ public sealed class OAuth2UnitTests
     [Theory]
     [InlineData("client_id", "bad\nid", "the token's client id contains characters that cannot be forwarded")]
     [InlineData("client_id", "caf\u00e9", "the token's client id contains characters that cannot be forwarded")]
+    [InlineData("client_id", "alice,admin", "the token's client id contains a comma")]
+    [InlineData("client_id", " admin", "the token's client id starts or ends with a space")]
+    [InlineData("client_id", "admin\t", "the token's client id contains characters that cannot be forwarded")]
     [InlineData("scope", "read:a\u0007", "the token's scope claim contains an invalid scope")]
     [InlineData("scp", "read\"a", "the token's scp claim contains an invalid scope")]
     public void UnforwardableValues_RefuseTheToken(string type, string value, string expected)

@@ -178,6 +178,13 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "huge", "the bearer token is too large" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
+            // A backend that reads X-Client-Id as a list would see "alice" and "admin".
+            { "comma-in-client-id", "the token's client id contains a comma" },
+            { "comma-in-client-id-with-clean-azp", "the token's client id contains a comma" },
+            { "comma-in-azp", "the token's client id contains a comma" },
+            { "comma-in-sub", "the token's client id contains a comma" },
+            // A header parser strips the space: "admin " would arrive as "admin".
+            { "space-padded-client-id", "the token's client id starts or ends with a space" },
             { "newline-in-scope", "the token's scope claim contains an invalid scope" },
             { "no-client", "the token names no client (client_id, azp or sub)" },
             // A token must not grant itself what only the gateway asserts: a scope the route checks,
@@ -355,6 +362,16 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
             case "control-char-client-id":
                 return Signed(Claims(c => c["client_id"] = "evil\r\nX-Client-Id: admin"));
+            case "comma-in-client-id":
+                return Signed(Claims(c => c["client_id"] = "alice,admin"));
+            case "comma-in-client-id-with-clean-azp":
+                return Signed(Claims(c => { c["client_id"] = "alice, admin"; c["azp"] = "alice"; }));
+            case "comma-in-azp":
+                return Signed(Claims(c => { c.Remove("client_id"); c["azp"] = "alice,admin"; }));
+            case "comma-in-sub":
+                return Signed(Claims(c => { c.Remove("client_id"); c["sub"] = "alice,admin"; }));
+            case "space-padded-client-id":
+                return Signed(Claims(c => c["client_id"] = "admin "));
             case "newline-in-scope":
                 return Signed(Claims(c => c["scope"] = "read:reports\nadmin"));
             case "no-client":

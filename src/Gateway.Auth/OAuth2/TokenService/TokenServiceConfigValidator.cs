@@ -54,9 +54,9 @@ internal static class TokenServiceConfigValidator
         foreach (var client in clients)
         {
             var clientPath = $"{Section}:Clients:{client.Key}";
-            if (!HeaderValue.IsPrintableAscii(client.Key))
+            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
             {
-                context.Error(clientPath, "a client id is printable ASCII (it becomes the X-Client-Id header)");
+                context.Error(clientPath, $"the client id {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
             }
             var secrets = client.GetSection("Secrets").GetChildren().ToList();
             if (secrets.Count == 0)

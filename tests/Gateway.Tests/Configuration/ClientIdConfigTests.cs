@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Gateway.Auth;
+using Gateway.Auth.ApiKeys;
+using Gateway.Auth.Configuration;
+using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Tests.Configuration;
+
+/// <summary>
+/// Every configured client name that becomes <c>X-Client-Id</c> (ApiKey client names, HMAC key ids,
+/// token-service client ids) must be a value the header can carry as one item: a name the header
+/// cannot carry would otherwise be dropped from it, or split by a backend that reads it as a list.
+/// </summary>
+public sealed class ClientIdConfigTests : IDisposable
+{
+    private const string HmacSecret = "a-shared-secret-long-enough";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("gw-client-id-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    public static TheoryData<string> UnforwardableNames => new() { "alice,admin", "caf\u00e9", "tab\tname", " padded", "padded " };
+
+    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var context = new ConfigValidationContext(configuration, Path.GetTempPath());
+        AuthConfigValidator.Validate(context);
+        return context.Errors;
+    }
+
+    [Theory]
+    [InlineData("alice,admin", "contains a comma")]
+    [InlineData("alice, admin", "contains a comma")]
+    [InlineData("caf\u00e9", "contains characters that cannot be forwarded")]
+    [InlineData("line\r\nX-Client-Id: admin", "contains characters that cannot be forwarded")]
+    [InlineData(" admin", "starts or ends with a space")]
+    [InlineData("admin ", "starts or ends with a space")]
+    [InlineData("", "is empty")]
+    public void ClientIdProblem_NamesWhatIsWrong(string clientId, string problem) =>
+        Assert.Equal(problem, HeaderValue.ClientIdProblem(clientId));
+
+    [Theory]
+    [InlineData("payment-service")]
+    [InlineData("payment-service.production.internal")]
+    [InlineData("billing team")]
+    [InlineData("a")]
+    public void ClientIdProblem_IsNullForAForwardableName(string clientId) =>
+        Assert.Null(HeaderValue.ClientIdProblem(clientId));
+
+    [Theory]
+    [MemberData(nameof(UnforwardableNames))]
+    public void ApiKeyClientName_ThatCannotBeAClientId_IsAnError(string name)
+    {
+        var errors = Validate(new()
+        {
+            [$"Auth:ApiKey:Clients:{name}:Keys:0"] = KeyHash.Format("sk-1"),
+            [$"Auth:ApiKey:Clients:{name}:Scopes:0"] = "read:x",
+            ["Auth:ApiKey:Clients:good:Keys:0"] = KeyHash.Format("sk-2"),
+        });
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"Auth:ApiKey:Clients:{name}: ", error, StringComparison.Ordinal);
+        Assert.Contains("X-Client-Id", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnforwardableNames))]
+    public void HmacKeyId_ThatCannotBeAClientId_IsAnError(string keyId)
+    {
+        var errors = Validate(new()
+        {
+            [$"Auth:Hmac:Clients:{keyId}:Secret"] = HmacSecret,
+            ["Auth:Hmac:Clients:good:Secret"] = HmacSecret,
+        });
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"Auth:Hmac:Clients:{keyId}: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(HmacSecret, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnforwardableNames))]
+    public void TokenServiceClientId_ThatCannotBeAClientId_IsAnError(string clientId)
+    {
+        var errors = Validate(new()
+        {
+            ["Auth:TokenService:Enabled"] = "true",
+            [$"Auth:TokenService:Clients:{clientId}:Secrets:0"] = KeyHash.Format("secret-1"),
+            ["Auth:TokenService:Clients:good:Secrets:0"] = KeyHash.Format("secret-2"),
+        });
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"Auth:TokenService:Clients:{clientId}: ", error, StringComparison.Ordinal);
+        Assert.Contains("X-Client-Id", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_ExitsOne_NamingEveryClientWhoseNameCannotBeAClientId()
+    {
+        var config = new GatewayConfig("http://127.0.0.1:9/")
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:x")
+            .Route("orders", "/api/orders/{**rest}", "Hmac")
+            .ApiKeyClient("payment-service", "sk-1", "read:x")
+            .ApiKeyClient("caf\u00e9", "sk-2", "read:x")
+            .ApiKeyClient("alice,admin", "sk-3", "read:x")
+            .Set("Auth:Hmac:Clients:key,1:Secret", JsonValue.Create(HmacSecret));
+        var path = Path.Combine(_directory, "appsettings.json");
+        await File.WriteAllTextAsync(path, config.ToJson());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Auth:ApiKey:Clients:caf", output, StringComparison.Ordinal);
+        Assert.Contains("Auth:ApiKey:Clients:alice,admin", output, StringComparison.Ordinal);
+        Assert.Contains("Auth:Hmac:Clients:key,1", output, StringComparison.Ordinal);
+        Assert.False(output.Contains("Auth:ApiKey:Clients:payment-service", StringComparison.Ordinal), output);
+        Assert.DoesNotContain(HmacSecret, output, StringComparison.Ordinal);
+    }
+}
