@@ -76,6 +76,12 @@ public sealed record RouteAuth
             error = $"Metadata:{ForwardCertificateKey} is only for {Gateway.Auth.Mtls.MtlsDefaults.AuthenticationScheme} routes";
             return null;
         }
+        if (certificateBound && strategy != Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme)
+        {
+            // Ignoring it would leave an operator believing the route's tokens are bound when nothing checks it.
+            error = $"Metadata:{CertificateBoundKey} is only for {Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme} routes (it requires a certificate-bound token)";
+            return null;
+        }
 
         return new RouteAuth
         {

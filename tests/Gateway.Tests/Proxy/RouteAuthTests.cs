@@ -1,4 +1,5 @@
 using Gateway.Proxy;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Proxy;
 
@@ -58,6 +59,48 @@ public sealed class RouteAuthTests
         Assert.Null(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = "OAuth2", ["ForwardCredentials"] = "yes" }, out var error));
         Assert.Contains("ForwardCredentials", error, StringComparison.Ordinal);
         Assert.True(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = "OAuth2", ["ForwardCredentials"] = "True" }, out _)!.ForwardCredentials);
+    }
+
+    [Theory]
+    [InlineData("ApiKey")]
+    [InlineData("Mtls")]
+    [InlineData("Hmac")]
+    [InlineData("None")]
+    public void CertificateBound_OnANonOAuth2Route_IsAnError(string strategy)
+    {
+        Assert.Null(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["CertificateBound"] = "true" }, out var error));
+        Assert.Equal("Metadata:CertificateBound is only for OAuth2 routes (it requires a certificate-bound token)", error);
+
+        Assert.NotNull(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["CertificateBound"] = "false" }, out error));
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void CertificateBound_OnAnOAuth2Route_IsAccepted()
+    {
+        var auth = RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = "oauth2", ["CertificateBound"] = "true" }, out var error);
+
+        Assert.Null(error);
+        Assert.True(auth!.CertificateBound);
+    }
+
+    [Fact]
+    public void CertificateBound_OnAnApiKeyRoute_IsAConfigErrorNamingTheRouteAndField()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:internal:ClusterId"] = "c",
+            ["ReverseProxy:Routes:internal:Match:Path"] = "/internal/{**rest}",
+            ["ReverseProxy:Routes:internal:Metadata:Auth"] = "ApiKey",
+            ["ReverseProxy:Routes:internal:Metadata:CertificateBound"] = "true",
+            ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1/",
+            ["Auth:ApiKey:Clients:c:Keys:0"] = Gateway.Auth.ApiKeys.KeyHash.Format("sk-1"),
+        }).Build();
+
+        var errors = Gateway.Configuration.GatewayConfigValidator.Validate(configuration, Path.GetTempPath());
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("ReverseProxy:Routes:internal: Metadata:CertificateBound is only for OAuth2 routes", error, StringComparison.Ordinal);
     }
 
     [Theory]
