@@ -20,7 +20,11 @@ public static class HmacTestClient
 
     /// <summary>A config with an Hmac route, an ApiKey route and the two HMAC clients; Redis when given.</summary>
     public static GatewayConfig Config(RecordingBackend backend, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
-        new GatewayConfig(backend.Url)
+        Config(backend.Url, redis, maxBodyBytes);
+
+    /// <inheritdoc cref="Config(RecordingBackend, RedisServer?, long)"/>
+    public static GatewayConfig Config(string backendUrl, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
+        new GatewayConfig(backendUrl)
             .Route("orders", "/api/orders/{**rest}", "Hmac", Scope)
             .Route("test", "/api/test/{**rest}", "ApiKey", "read:test")
             .ApiKeyClient("test-client", ApiKey, "read:test")

@@ -29,7 +29,7 @@ internal sealed class MemoryNonceStore : INonceStore
         _epoch = time.GetUtcNow().ToUnixTimeSeconds();
     }
 
-    public ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken)
+    public ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
         // Strictly older: a previous process cannot have accepted anything in the second this one started.
         if (timestamp < _epoch)
@@ -38,7 +38,7 @@ internal sealed class MemoryNonceStore : INonceStore
         }
 
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        var expiry = now + (long)NonceKeys.Lifetime(maxSkew).TotalSeconds;
+        var expiry = now + NonceKeys.LifetimeSeconds(maxSkewSeconds);
         var key = NonceKeys.For(keyId, nonce);
         while (true)
         {

@@ -12,6 +12,10 @@ internal static class NonceKeys
     public static string For(string keyId, string nonce) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{gw:hmac}}:n:{keyId.Length}:{keyId}:{nonce}");
 
-    /// <summary>Nonces are kept for twice the skew (a timestamp is valid from skew before to skew after it), plus a minute for clock differences between instances.</summary>
-    public static TimeSpan Lifetime(TimeSpan maxSkew) => (2 * maxSkew) + TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Nonces are kept for twice the skew (a timestamp is valid from skew before to skew after it), plus a
+    /// minute for clock differences between instances. In whole seconds: a skew from a <see cref="TimeSpan"/>
+    /// is at most about 9.2e11 s, so this cannot overflow, whatever the config held.
+    /// </summary>
+    public static long LifetimeSeconds(long maxSkewSeconds) => (2 * maxSkewSeconds) + 60;
 }

@@ -45,7 +45,7 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
 
     private static readonly RedisKey EpochKey = NonceKeys.Epoch;
 
-    public async ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken)
+    public async ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
@@ -55,7 +55,7 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
             result = await multiplexer.GetDatabase().ScriptEvaluateAsync(
                 RecordScript,
                 [EpochKey, NonceKeys.For(keyId, nonce)],
-                [timestamp, now, (long)NonceKeys.Lifetime(maxSkew).TotalSeconds]).WaitAsync(cancellationToken);
+                [timestamp, now, NonceKeys.LifetimeSeconds(maxSkewSeconds)]).WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
