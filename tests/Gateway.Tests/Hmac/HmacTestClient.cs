@@ -82,6 +82,16 @@ public static class HmacTestClient
         return copy;
     }
 
+    /// <summary>Sends a signed POST, checks that it is accepted, and returns an exact copy of it to replay.</summary>
+    public static async Task<HttpRequestMessage> SendAcceptedAsync(HttpClient client, string target)
+    {
+        using var original = Create("POST", target, Encoding.UTF8.GetBytes("{\"amount\":100}"));
+        var replay = await CopyAsync(original);
+        using var accepted = await client.SendAsync(original);
+        Assert.Equal(System.Net.HttpStatusCode.OK, accepted.StatusCode);
+        return replay;
+    }
+
     /// <summary>
     /// Waits until the clock has passed the Redis epoch marker the gateway set when it connected
     /// (requests signed in or before the epoch's second are refused), so a test's first request counts.
