@@ -108,6 +108,7 @@ internal sealed partial class HmacHandler(
             NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(
                 new ClaimsPrincipal(GatewayIdentity.Create(HmacDefaults.AuthenticationScheme, client.KeyId, client.Scopes)), Scheme.Name)),
             NonceResult.Replayed => Fail("nonce already used"),
+            NonceResult.OutsideWindow => Fail("timestamp outside the allowed window"),
             _ => Fail("request signed before the nonce store was reset; sign it again"),
         };
     }
