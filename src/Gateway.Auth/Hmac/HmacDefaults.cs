@@ -17,6 +17,12 @@ public static class HmacDefaults
     public static IReadOnlyList<string> Headers { get; } = [KeyIdHeader, TimestampHeader, NonceHeader, SignatureHeader];
 
     public static readonly TimeSpan DefaultMaxSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The largest <c>MaxSkew</c> config accepts. Nonces are kept for twice the skew, so an hour already
+    /// means two hours of nonces in Redis; more than that is a misconfigured clock, not a window to open.
+    /// </summary>
+    public static readonly TimeSpan MaxSkewLimit = TimeSpan.FromHours(1);
     public const long DefaultMaxBodyBytes = 1024 * 1024;
 
     /// <summary>Unix seconds fit in 11 digits until the year 5138; longer values are refused before parsing.</summary>

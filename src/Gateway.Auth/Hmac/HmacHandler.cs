@@ -54,8 +54,10 @@ internal sealed partial class HmacHandler(
         }
 
         var options = Options;
+        // Whole seconds, once: a conversion that cannot throw, and the same window for the check and the store.
+        var maxSkew = (long)options.MaxSkew.TotalSeconds;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs(now - timestamp) > (long)options.MaxSkew.TotalSeconds)
+        if (Math.Abs(now - timestamp) > maxSkew)
         {
             return Fail("timestamp outside the allowed window");
         }
@@ -95,7 +97,7 @@ internal sealed partial class HmacHandler(
         NonceResult recorded;
         try
         {
-            recorded = await nonces.TryRecordAsync(client.KeyId, nonce, timestamp, options.MaxSkew, Context.RequestAborted);
+            recorded = await nonces.TryRecordAsync(client.KeyId, nonce, timestamp, maxSkew, Context.RequestAborted);
         }
         catch (NonceStoreUnavailableException)
         {
@@ -106,6 +108,7 @@ internal sealed partial class HmacHandler(
             NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(
                 new ClaimsPrincipal(GatewayIdentity.Create(HmacDefaults.AuthenticationScheme, client.KeyId, client.Scopes)), Scheme.Name)),
             NonceResult.Replayed => Fail("nonce already used"),
+            NonceResult.OutsideWindow => Fail("timestamp outside the allowed window"),
             _ => Fail("request signed before the nonce store was reset; sign it again"),
         };
     }

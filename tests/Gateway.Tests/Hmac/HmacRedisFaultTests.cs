@@ -54,9 +54,9 @@ public sealed class HmacRedisFaultTests
     public async Task RedisFlushed_ReplayOfAnAcceptedRequest_IsRefused()
     {
         await using var stack = await RedisBackedGateway.StartAsync();
-        using var replay = await SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        using var replay = await HmacTestClient.SendAcceptedAsync(stack.Client, "/api/orders/pay");
         var before = stack.Backend.Count;
-        Assert.Equal("2", await stack.Redis.CommandAsync("DBSIZE")); // the epoch marker and the nonce: the store is Redis
+        Assert.Equal("3", await stack.Redis.CommandAsync("DBSIZE")); // the epoch marker, the skew record and the nonce: the store is Redis
 
         await stack.Redis.FlushAsync();
         using var response = await stack.Client.SendAsync(replay);
@@ -69,7 +69,7 @@ public sealed class HmacRedisFaultTests
     public async Task RedisRestartedEmpty_ReplayOfAnAcceptedRequest_IsRefused()
     {
         await using var stack = await RedisBackedGateway.StartAsync();
-        using var replay = await SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        using var replay = await HmacTestClient.SendAcceptedAsync(stack.Client, "/api/orders/pay");
         var before = stack.Backend.Count;
 
         await stack.Redis.RestartAsync();
@@ -151,7 +151,7 @@ public sealed class HmacRedisFaultTests
         await HmacTestClient.WaitPastEpochAsync(redis);
         using var firstClient = first.CreateClient();
 
-        using var replay = await SendAcceptedAsync(firstClient, "/api/orders/shared");
+        using var replay = await HmacTestClient.SendAcceptedAsync(firstClient, "/api/orders/shared");
         var before = backend.Count;
         using var refused = await secondClient.SendAsync(replay);
 
@@ -159,7 +159,7 @@ public sealed class HmacRedisFaultTests
         Assert.Equal(before, backend.Count);
 
         // And the other way round: the second process accepts, the first refuses.
-        using var otherReplay = await SendAcceptedAsync(secondClient, "/api/orders/other");
+        using var otherReplay = await HmacTestClient.SendAcceptedAsync(secondClient, "/api/orders/other");
         using var otherRefused = await firstClient.SendAsync(otherReplay);
         Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(otherRefused, HttpStatusCode.Unauthorized));
         Assert.Equal(before + 1, backend.Count);
@@ -181,15 +181,5 @@ public sealed class HmacRedisFaultTests
         Assert.Equal("nonce already used", await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
         Assert.Equal(1, backend.Count);
         await Wait.UntilAsync(() => gateway.LogText().Contains("only safe for a single gateway instance", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the start-up warning is logged");
-    }
-
-    /// <summary>Sends a signed POST, checks that it is accepted, and returns an exact copy of it to replay.</summary>
-    private static async Task<HttpRequestMessage> SendAcceptedAsync(HttpClient client, string target)
-    {
-        using var original = HmacTestClient.Create("POST", target, Encoding.UTF8.GetBytes("{\"amount\":100}"));
-        var replay = await HmacTestClient.CopyAsync(original);
-        using var accepted = await client.SendAsync(original);
-        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        return replay;
     }
 }

@@ -20,7 +20,11 @@ public static class HmacTestClient
 
     /// <summary>A config with an Hmac route, an ApiKey route and the two HMAC clients; Redis when given.</summary>
     public static GatewayConfig Config(RecordingBackend backend, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
-        new GatewayConfig(backend.Url)
+        Config(backend.Url, redis, maxBodyBytes);
+
+    /// <inheritdoc cref="Config(RecordingBackend, RedisServer?, long)"/>
+    public static GatewayConfig Config(string backendUrl, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
+        new GatewayConfig(backendUrl)
             .Route("orders", "/api/orders/{**rest}", "Hmac", Scope)
             .Route("test", "/api/test/{**rest}", "ApiKey", "read:test")
             .ApiKeyClient("test-client", ApiKey, "read:test")
@@ -76,6 +80,16 @@ public static class HmacTestClient
             }
         }
         return copy;
+    }
+
+    /// <summary>Sends a signed POST, checks that it is accepted, and returns an exact copy of it to replay.</summary>
+    public static async Task<HttpRequestMessage> SendAcceptedAsync(HttpClient client, string target)
+    {
+        using var original = Create("POST", target, Encoding.UTF8.GetBytes("{\"amount\":100}"));
+        var replay = await CopyAsync(original);
+        using var accepted = await client.SendAsync(original);
+        Assert.Equal(System.Net.HttpStatusCode.OK, accepted.StatusCode);
+        return replay;
     }
 
     /// <summary>

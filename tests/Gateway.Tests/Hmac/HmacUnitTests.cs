@@ -113,7 +113,7 @@ public sealed class HmacUnitTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
-            store.TryRecordAsync("k", "nonce-123456", now, TimeSpan.FromMinutes(5), default).AsTask())));
+            store.TryRecordAsync("k", "nonce-123456", now, 300, default).AsTask())));
 
         Assert.Equal(1, results.Count(r => r == NonceResult.Recorded));
         Assert.Equal(49, results.Count(r => r == NonceResult.Replayed));
@@ -124,11 +124,11 @@ public sealed class HmacUnitTests
     {
         var store = new MemoryNonceStore(TimeProvider.System, capacity: 2);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
-        await store.TryRecordAsync("k", "nonce-0001", now, TimeSpan.FromMinutes(5), default);
-        await store.TryRecordAsync("k", "nonce-0002", now, TimeSpan.FromMinutes(5), default);
+        await store.TryRecordAsync("k", "nonce-0001", now, 300, default);
+        await store.TryRecordAsync("k", "nonce-0002", now, 300, default);
 
-        await Assert.ThrowsAsync<NonceStoreUnavailableException>(() => store.TryRecordAsync("k", "nonce-0003", now, TimeSpan.FromMinutes(5), default).AsTask());
-        Assert.Equal(NonceResult.Replayed, await store.TryRecordAsync("k", "nonce-0001", now, TimeSpan.FromMinutes(5), default));
+        await Assert.ThrowsAsync<NonceStoreUnavailableException>(() => store.TryRecordAsync("k", "nonce-0003", now, 300, default).AsTask());
+        Assert.Equal(NonceResult.Replayed, await store.TryRecordAsync("k", "nonce-0001", now, 300, default));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class HmacUnitTests
     {
         var store = new MemoryNonceStore(TimeProvider.System);
 
-        var result = await store.TryRecordAsync("k", "nonce-0001", DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10, TimeSpan.FromMinutes(5), default);
+        var result = await store.TryRecordAsync("k", "nonce-0001", DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10, 300, default);
 
         Assert.Equal(NonceResult.BeforeEpoch, result);
     }
@@ -162,6 +162,41 @@ public sealed class HmacUnitTests
         Assert.Contains(errors, e => e.StartsWith("ConnectionStrings:Redis", StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("short", StringComparison.Ordinal) && !e.Contains("shorter", StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("01:00:01")]
+    [InlineData("1.00:00:00")]
+    [InlineData("6000000.00:00:00")]
+    [InlineData("10675199.02:48:05.4775807")]
+    [InlineData("00:00:00")]
+    [InlineData("-00:05:00")]
+    public void ConfigValidator_MaxSkewOutsideItsBounds_IsAnErrorNamingIt(string maxSkew)
+    {
+        var errors = Validate(new() { ["Auth:Hmac:MaxSkew"] = maxSkew });
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Auth:Hmac:MaxSkew: ", error, StringComparison.Ordinal);
+        Assert.Contains("01:00:00", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("01:00:00")]
+    [InlineData("00:05:00")]
+    [InlineData("00:00:01")]
+    public void ConfigValidator_MaxSkewUpToOneHour_IsValid(string maxSkew) =>
+        Assert.Empty(Validate(new() { ["Auth:Hmac:MaxSkew"] = maxSkew }));
+
+    [Fact]
+    public async Task MemoryStore_TheLargestTimeSpanAsMaxSkew_DoesNotThrow()
+    {
+        // Config validation keeps MaxSkew within an hour; the arithmetic must not depend on it.
+        var store = new MemoryNonceStore(TimeProvider.System);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
+        var maxSkew = (long)TimeSpan.MaxValue.TotalSeconds;
+
+        Assert.Equal(NonceResult.Recorded, await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default));
+        Assert.Equal(NonceResult.Replayed, await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default));
     }
 
     private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gateway.Auth.OAuth2;
+using Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

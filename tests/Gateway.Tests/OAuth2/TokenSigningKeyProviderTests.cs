@@ -1,5 +1,6 @@
 using Gateway.Auth.OAuth2;
 using Gateway.Auth.OAuth2.TokenService;
+using Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;

@@ -9,8 +9,9 @@ internal interface INonceStore
 {
     /// <summary>
     /// Records <paramref name="nonce"/> for <paramref name="keyId"/>, unless it was seen before or
-    /// <paramref name="timestamp"/> predates what the store can vouch for.
+    /// <paramref name="timestamp"/> predates what the store can vouch for. <paramref name="maxSkewSeconds"/>
+    /// is the window the caller checked the timestamp against, in whole seconds.
     /// </summary>
     /// <exception cref="NonceStoreUnavailableException">The store cannot answer; the request must not pass.</exception>
-    ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken);
+    ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken);
 }

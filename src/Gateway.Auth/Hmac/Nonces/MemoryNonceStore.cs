@@ -5,17 +5,22 @@ namespace Gateway.Auth.Hmac.Nonces;
 /// <summary>
 /// The nonce store used without <c>ConnectionStrings:Redis</c>: one process only. Bounded (a full store
 /// answers unavailable, never forgets early) and expiring. Its epoch is when it was created, so a
-/// restarted gateway refuses requests signed before it started, whose nonces it cannot know.
+/// restarted gateway refuses requests signed before it started, whose nonces it cannot know. A reload
+/// that changes MaxSkew follows the same rules as in Redis (<see cref="RedisNonceStore.RecordScript"/>):
+/// nonces are kept for the largest skew seen, and widening it moves the epoch to now.
 /// </summary>
 internal sealed class MemoryNonceStore : INonceStore
 {
     public const int DefaultCapacity = 1_000_000;
 
+    /// <summary>The skew before the first request: whatever it brings is kept, with nothing to widen from.</summary>
+    private const long NoSkewYet = -1;
+
     private readonly ConcurrentDictionary<string, long> _expiries = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly int _capacity;
-    private readonly long _epoch;
     private readonly Lock _purgeLock = new();
+    private SkewState _skew;
 
     public MemoryNonceStore(TimeProvider time)
         : this(time, DefaultCapacity)
@@ -26,19 +31,24 @@ internal sealed class MemoryNonceStore : INonceStore
     {
         _time = time;
         _capacity = capacity;
-        _epoch = time.GetUtcNow().ToUnixTimeSeconds();
+        // Strictly older than the start: a previous process cannot have accepted anything in the second this one started.
+        _skew = new SkewState(RefusedUpTo: time.GetUtcNow().ToUnixTimeSeconds() - 1, MaxSkew: NoSkewYet, GuardUntil: 0, GuardSkew: 0);
     }
 
-    public ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken)
+    public ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
-        // Strictly older: a previous process cannot have accepted anything in the second this one started.
-        if (timestamp < _epoch)
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var skew = SkewFor(maxSkewSeconds, now);
+        if (timestamp <= skew.RefusedUpTo)
         {
             return ValueTask.FromResult(NonceResult.BeforeEpoch);
         }
+        if (timestamp <= skew.GuardUntil && now - timestamp > skew.GuardSkew)
+        {
+            return ValueTask.FromResult(NonceResult.OutsideWindow);
+        }
 
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        var expiry = now + (long)NonceKeys.Lifetime(maxSkew).TotalSeconds;
+        var expiry = now + NonceKeys.LifetimeSeconds(skew.MaxSkew);
         var key = NonceKeys.For(keyId, nonce);
         while (true)
         {
@@ -67,6 +77,30 @@ internal sealed class MemoryNonceStore : INonceStore
         }
     }
 
+    /// <summary>The skew state for a caller with <paramref name="maxSkewSeconds"/>, widened first if that is the largest yet.</summary>
+    private SkewState SkewFor(long maxSkewSeconds, long now)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _skew);
+            if (maxSkewSeconds <= current.MaxSkew)
+            {
+                return current;
+            }
+            var widened = current.MaxSkew == NoSkewYet
+                ? current with { MaxSkew = maxSkewSeconds }
+                : new SkewState(
+                    RefusedUpTo: Math.Max(current.RefusedUpTo, now),
+                    MaxSkew: maxSkewSeconds,
+                    GuardUntil: now + current.MaxSkew + NonceKeys.ClockAllowanceSeconds,
+                    GuardSkew: current.GuardUntil <= now ? current.MaxSkew : current.GuardSkew);
+            if (Interlocked.CompareExchange(ref _skew, widened, current) == current)
+            {
+                return widened;
+            }
+        }
+    }
+
     /// <summary>Drops expired nonces; true when there is room afterwards.</summary>
     private bool Purge(long now)
     {
@@ -85,4 +119,11 @@ internal sealed class MemoryNonceStore : INonceStore
             return _expiries.Count < _capacity;
         }
     }
+
+    /// <summary>
+    /// Requests signed at or before <paramref name="RefusedUpTo"/> are refused; nonces are kept for
+    /// <paramref name="MaxSkew"/>, the largest skew seen; requests signed up to <paramref name="GuardUntil"/>
+    /// are held to <paramref name="GuardSkew"/>, the skew nonces were kept for before the last widening.
+    /// </summary>
+    private sealed record SkewState(long RefusedUpTo, long MaxSkew, long GuardUntil, long GuardSkew);
 }

@@ -13,4 +13,10 @@ internal enum NonceResult
     /// found wiped): nonces from before then are unknown, so the request could be a replay.
     /// </summary>
     BeforeEpoch,
+
+    /// <summary>
+    /// Signed around a widening of MaxSkew, when nonces were still kept only for the smaller skew, and
+    /// older than that skew: its nonce may have expired already, so the request could be a replay.
+    /// </summary>
+    OutsideWindow,
 }

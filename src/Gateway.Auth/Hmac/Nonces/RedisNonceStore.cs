@@ -6,27 +6,73 @@ namespace Gateway.Auth.Hmac.Nonces;
 
 /// <summary>
 /// Nonces in Redis, shared by every gateway instance. One script, one round trip: check the epoch
-/// marker (setting a new one if Redis lost it), then <c>SET key NX EX ttl</c>. Any failure to get an
-/// answer is a <see cref="NonceStoreUnavailableException"/>: there is no fallback to memory.
+/// marker (setting a new one if Redis lost it) and the skew record (widening it if this gateway's
+/// MaxSkew is the largest yet), then <c>SET key NX EX ttl</c>. Any failure to get an answer is a
+/// <see cref="NonceStoreUnavailableException"/>: there is no fallback to memory.
 /// </summary>
 internal sealed partial class RedisNonceStore(RedisConnection connection, TimeProvider time, ILogger<RedisNonceStore> logger) : INonceStore
 {
-    // KEYS[1] epoch marker, KEYS[2] nonce key; ARGV[1] request timestamp, ARGV[2] gateway time, ARGV[3] TTL seconds.
+    // KEYS[1] epoch marker, KEYS[2] skew record, KEYS[3] nonce key; ARGV[1] request timestamp, ARGV[2]
+    // gateway time, ARGV[3] this gateway's MaxSkew, ARGV[4] the allowance for clock differences (all in
+    // seconds). Returns 1 recorded, 0 replayed, 2 before the epoch, 3 older than the skew its nonce may
+    // have been kept for.
+    //
     // The epoch never expires: if it is missing, Redis restarted empty, was flushed or evicted it, and
     // every nonce recorded before then may be gone. The new epoch is the later of the gateway's and
     // Redis's clocks, and requests signed at or before it are refused (same second included: it may
-    // have been accepted just before the loss). Returns 1 recorded, 0 replayed, 2 before the epoch.
+    // have been accepted just before the loss). The skew record is started afresh with it.
+    //
+    // The skew record ("max guardUntil guardSkew", never expires) makes MaxSkew safe to change on reload,
+    // restart or per instance. Every nonce is kept 2 x max + allowance, max being the largest MaxSkew any
+    // gateway has recorded with since the epoch: a gateway with a smaller skew never shortens a lifetime.
+    // A gateway whose skew exceeds max widens it, because nonces recorded so far may expire while the
+    // wider skew still accepts their timestamps:
+    //  - the epoch moves to now (the later clock, as above), so everything signed until now is refused;
+    //  - requests signed after it that the old skew could have accepted before now (up to guardUntil =
+    //    now + old max + allowance) keep the old skew (guardSkew) as their window: their nonces are
+    //    surely kept that long. If an earlier widening's guard still covers timestamps after the new
+    //    epoch, its smaller guardSkew stays.
+    // Every nonce recorded from then on is kept for the wider skew. A record missing beside an epoch
+    // (written by a gateway from before the record existed) starts at this gateway's skew.
     internal const string RecordScript = """
+        local timestamp, now, skew, allowance = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local epoch = tonumber(redis.call('GET', KEYS[1]))
-        if not epoch then
+        local max, guardUntil, guardSkew
+        if epoch then
+          local record = redis.call('GET', KEYS[2])
+          if record then
+            max, guardUntil, guardSkew = string.match(record, '^(%d+) (%d+) (%d+)$')
+          end
+        else
           local t = redis.call('TIME')
-          epoch = math.max(tonumber(ARGV[2]), tonumber(t[1]))
+          epoch = math.max(now, tonumber(t[1]))
           redis.call('SET', KEYS[1], epoch)
         end
-        if tonumber(ARGV[1]) <= epoch then
+        if not max then
+          max, guardUntil, guardSkew = skew, 0, 0
+          redis.call('SET', KEYS[2], max .. ' 0 0')
+        else
+          max, guardUntil, guardSkew = tonumber(max), tonumber(guardUntil), tonumber(guardSkew)
+          if skew > max then
+            local t = redis.call('TIME')
+            local widened = math.max(now, tonumber(t[1]))
+            if guardUntil <= widened then
+              guardSkew = max
+            end
+            guardUntil = widened + max + allowance
+            max = skew
+            epoch = math.max(epoch, widened)
+            redis.call('SET', KEYS[1], epoch)
+            redis.call('SET', KEYS[2], max .. ' ' .. guardUntil .. ' ' .. guardSkew)
+          end
+        end
+        if timestamp <= epoch then
           return 2
         end
-        if redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) then
+        if timestamp <= guardUntil and now - timestamp > guardSkew then
+          return 3
+        end
+        if redis.call('SET', KEYS[3], '1', 'NX', 'EX', 2 * max + allowance) then
           return 1
         end
         return 0
@@ -44,8 +90,10 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
         """;
 
     private static readonly RedisKey EpochKey = NonceKeys.Epoch;
+    private static readonly RedisKey SkewKey = NonceKeys.Skew;
+    private static readonly RedisValue ClockAllowance = NonceKeys.ClockAllowanceSeconds;
 
-    public async ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, TimeSpan maxSkew, CancellationToken cancellationToken)
+    public async ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
         RedisResult result;
         try
@@ -54,8 +102,8 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             result = await multiplexer.GetDatabase().ScriptEvaluateAsync(
                 RecordScript,
-                [EpochKey, NonceKeys.For(keyId, nonce)],
-                [timestamp, now, (long)NonceKeys.Lifetime(maxSkew).TotalSeconds]).WaitAsync(cancellationToken);
+                [EpochKey, SkewKey, NonceKeys.For(keyId, nonce)],
+                [timestamp, now, maxSkewSeconds, ClockAllowance]).WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -68,6 +116,7 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
             1 => NonceResult.Recorded,
             0 => NonceResult.Replayed,
             2 => NonceResult.BeforeEpoch,
+            3 => NonceResult.OutsideWindow,
             var other => throw new NonceStoreUnavailableException(string.Create(CultureInfo.InvariantCulture, $"the nonce store answered {other}")),
         };
     }

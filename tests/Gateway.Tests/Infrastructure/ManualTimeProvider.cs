@@ -1,4 +1,4 @@
-namespace Gateway.Tests.OAuth2;
+namespace Gateway.Tests.Infrastructure;
 
 /// <summary>A clock that stands still until the test moves it; its timers fire when <see cref="Advance"/> passes their time.</summary>
 internal sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
