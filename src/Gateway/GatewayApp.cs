@@ -22,8 +22,10 @@ public static class GatewayApp
         var builder = WebApplication.CreateBuilder(args);
         var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
         var baseDirectory = Path.GetDirectoryName(configFile)!;
-        var guard = new ConfigReloadGuard(baseDirectory);
+        var validator = new GatewayConfigValidator(baseDirectory);
+        var guard = new ConfigReloadGuard(validator);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
+        builder.Services.AddSingleton(validator);
         builder.Services.AddSingleton(guard);
         paths = new GatewayPaths(configFile, baseDirectory);
         builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
@@ -55,12 +57,14 @@ public static class GatewayApp
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<RouteAuthConfigFilter>()
             .AddTransforms<IdentityTransformProvider>();
+        builder.Services.AddSingleton<ProxyConfigValidator>();
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
         var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
         guard.Attach((IConfigurationRoot)app.Configuration);
         guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
 
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
