@@ -14,57 +14,18 @@ namespace Gateway;
 public static class GatewayApp
 {
     /// <summary>
-    /// Creates the builder with the gateway's configuration sources in place and validated.
-    /// Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
+    /// Builds the gateway and checks its whole config (the gateway's rules, then YARP's own) before
+    /// anything listens. Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
-        var baseDirectory = Path.GetDirectoryName(configFile)!;
-        var validator = new GatewayConfigValidator(baseDirectory);
-        var guard = new ConfigReloadGuard(validator);
-        UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
-        builder.Services.AddSingleton(validator);
-        builder.Services.AddSingleton(guard);
-        paths = new GatewayPaths(configFile, baseDirectory);
-        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
-
-        if (builder.Environment.IsDevelopment())
-        {
-            DevelopmentSetup.Prepare(builder, baseDirectory);
-        }
-
-        var errors = GatewayConfigValidator.Validate(builder.Configuration, baseDirectory);
-        if (errors.Count > 0)
-        {
-            throw new GatewayConfigException(errors);
-        }
-        return builder;
-    }
-
     public static WebApplication Build(string[] args, string? configPath = null)
     {
-        var builder = CreateBuilder(args, configPath, out var paths);
-
-        builder.AddGatewaySerilog();
-        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
-
-        builder.Services.AddGatewayAuth(builder.Configuration);
-        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
-        builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<RouteAuthConfigFilter>()
-            .AddTransforms<IdentityTransformProvider>();
-        builder.Services.AddSingleton<ProxyConfigValidator>();
-        builder.Services.AddHealthChecks();
-
-        var app = builder.Build();
-        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
-        guard.Attach((IConfigurationRoot)app.Configuration);
-        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
-        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        var app = BuildUnvalidated(args, configPath, out _);
+        var errors = Validate(app);
+        if (errors.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new GatewayConfigException(errors);
+        }
 
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
@@ -86,6 +47,63 @@ public static class GatewayApp
         });
         app.MapFallback(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matches this request")).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// The gateway as it would serve, built but neither validated nor started: configuration with
+    /// last-good reloads, Kestrel, the strategies and YARP, with the reload guard attached. Throws
+    /// <see cref="GatewayConfigException"/> when the config file is missing or does not parse.
+    /// </summary>
+    internal static WebApplication BuildUnvalidated(string[] args, string? configPath, out GatewayPaths paths)
+    {
+        var builder = CreateBuilder(args, configPath, out paths);
+
+        builder.AddGatewaySerilog();
+        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
+
+        builder.Services.AddGatewayAuth(builder.Configuration);
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<RouteAuthConfigFilter>()
+            .AddTransforms<IdentityTransformProvider>();
+        builder.Services.AddSingleton<ProxyConfigValidator>();
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        // YARP's checks need its registered policies and transforms, so they join once the app is built.
+        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
+        guard.Attach((IConfigurationRoot)app.Configuration);
+        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        return app;
+    }
+
+    /// <summary>Every error in the config <paramref name="app"/> was built with; none when it is valid.</summary>
+    internal static IReadOnlyList<string> Validate(WebApplication app) =>
+        // Synchronous, as YARP's own first load is (MapReverseProxy blocks on it): start-up is.
+        app.Services.GetRequiredService<GatewayConfigValidator>().ValidateAsync(app.Configuration).GetAwaiter().GetResult();
+
+    /// <summary>The builder with the gateway's configuration sources in place, and what Development adds.</summary>
+    private static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
+        var baseDirectory = Path.GetDirectoryName(configFile)!;
+        var validator = new GatewayConfigValidator(baseDirectory);
+        var guard = new ConfigReloadGuard(validator);
+        UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
+        builder.Services.AddSingleton(validator);
+        builder.Services.AddSingleton(guard);
+        paths = new GatewayPaths(configFile, baseDirectory);
+        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
+
+        if (builder.Environment.IsDevelopment())
+        {
+            DevelopmentSetup.Prepare(builder, baseDirectory);
+        }
+        return builder;
     }
 
     /// <summary>

@@ -86,9 +86,23 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         }
         catch (Exception ex)
         {
-            context.Error(path, $"YARP cannot read it: {Describe(ex)}");
+            var message = Describe(ex);
+            context.Error(FieldQuotedIn(entry, message) ?? path, $"YARP cannot read it: {message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// YARP's parse errors quote the value ("String 'maybe' was not recognized as a valid Boolean.")
+    /// but not its key: the key holding that value, when exactly one does.
+    /// </summary>
+    private static string? FieldQuotedIn(IConfigurationSection entry, string message)
+    {
+        var quoted = entry.AsEnumerable()
+            .Where(kv => !string.IsNullOrEmpty(kv.Value) && message.Contains($"'{kv.Value}'", StringComparison.Ordinal))
+            .Select(kv => kv.Key)
+            .ToList();
+        return quoted.Count == 1 ? quoted[0] : null;
     }
 
     private static bool AlreadyFaulted(ConfigValidationContext context, string path) =>

@@ -49,6 +49,45 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
+    /// <summary>Errors only YARP finds: an unknown load-balancing policy on the cluster, an unknown transform on a route.</summary>
+    private static GatewayConfig WithSettingsYarpRefuses() => new GatewayConfig("http://127.0.0.1:9/")
+        .Route("good", "/good/{**rest}", "ApiKey", "read:x")
+        .Set("ReverseProxy:Routes:good:Transforms", new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["NoSuchTransform"] = "x" }))
+        .Set("ReverseProxy:Clusters:backend:LoadBalancingPolicy", "NoSuchPolicy")
+        .ApiKeyClient("c", "sk-1", "read:x");
+
+    [Fact]
+    public async Task Validate_ListsWhatYarpRefuses_WithTheGatewaysOwnErrors()
+    {
+        var path = WriteConfig(WithSettingsYarpRefuses()
+            .Route("naked", "/naked/{**rest}", auth: null)
+            .Route("ordered", "/ordered/{**rest}", "None")
+            .Set("ReverseProxy:Routes:ordered:Order", "first"));
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("ReverseProxy:Routes:naked: Metadata:Auth is missing", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
+        Assert.Contains("ReverseProxy:Routes:ordered:Order: YARP cannot read it", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("config is valid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithAClusterYarpRefuses_NamingTheClusterAndField()
+    {
+        var path = WriteConfig(WithSettingsYarpRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Gateway did not start", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Gateway_RefusesToStart_WithInvalidJson()
     {
