@@ -88,9 +88,15 @@ public static class GatewayApp
     /// <summary>The builder with the gateway's configuration sources in place, and what Development adds.</summary>
     private static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
+        var configFile = ConfigFileLocator.Locate(configPath, Directory.GetCurrentDirectory());
         var baseDirectory = Path.GetDirectoryName(configFile)!;
+        // The config file's directory is the content root, so the paths ASP.NET Core resolves itself
+        // (Kestrel's certificate files) resolve against it like every other relative path in the config.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.Exists(baseDirectory) ? baseDirectory : null,
+        });
         var validator = new GatewayConfigValidator(baseDirectory);
         var guard = new ConfigReloadGuard(validator);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
