@@ -97,7 +97,7 @@ public static class GatewayApp
             Args = args,
             ContentRootPath = Directory.Exists(baseDirectory) ? baseDirectory : null,
         });
-        var validator = new GatewayConfigValidator(baseDirectory);
+        var validator = new GatewayConfigValidator(baseDirectory, developmentCertificate: builder.Environment.IsDevelopment());
         var guard = new ConfigReloadGuard(validator);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(validator);

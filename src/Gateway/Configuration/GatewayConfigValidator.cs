@@ -1,4 +1,5 @@
 using Gateway.Auth.Configuration;
+using Gateway.Hosting;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Routing.Patterns;
 
@@ -6,11 +7,12 @@ namespace Gateway.Configuration;
 
 /// <summary>
 /// Validates a whole configuration: routes and clusters under <c>ReverseProxy</c>, every strategy's
-/// <c>Auth:*</c> section, and, once the app's services exist, YARP's own checks of the routes and
-/// clusters. The same check runs at start, on every reload and in <c>validate</c>, so what the verb
-/// accepts is exactly what the gateway serves.
+/// <c>Auth:*</c> section, Kestrel's certificates, and, once the app's services exist, YARP's own
+/// checks of the routes and clusters. The same check runs at start, on every reload and in
+/// <c>validate</c>, so what the verb accepts is exactly what the gateway serves.
 /// </summary>
-internal sealed class GatewayConfigValidator(string baseDirectory)
+/// <param name="developmentCertificate">True in Development, where the gateway makes a server certificate when none is configured.</param>
+internal sealed class GatewayConfigValidator(string baseDirectory, bool developmentCertificate)
 {
     private ProxyConfigValidator? _proxy;
 
@@ -20,6 +22,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory)
     public async Task<IReadOnlyList<string>> ValidateAsync(IConfiguration configuration)
     {
         var context = ValidateRules(configuration, baseDirectory);
+        KestrelConfigValidator.Validate(context, developmentCertificate);
         if (_proxy is not null)
         {
             await _proxy.ValidateAsync(context);

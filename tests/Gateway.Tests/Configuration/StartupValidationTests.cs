@@ -88,6 +88,50 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
+    /// <summary>Certificates Kestrel would fail on: a file that is not there, files that are not a certificate and key, none at all.</summary>
+    private GatewayConfig WithCertificatesKestrelRefuses()
+    {
+        File.WriteAllText(Path.Combine(_directory, "not-a-cert.pem"), "not a certificate");
+        return new GatewayConfig("http://127.0.0.1:9/")
+            .Route("public", "/public/{**rest}", "None")
+            .Set("Kestrel:Endpoints:Https:Certificate", new System.Text.Json.Nodes.JsonObject { ["Path"] = "certs/missing-cert.pem", ["KeyPath"] = "certs/missing-key.pem" })
+            .Set("Kestrel:Endpoints:Garbled", new System.Text.Json.Nodes.JsonObject
+            {
+                ["Url"] = "https://127.0.0.1:0",
+                ["Certificate"] = new System.Text.Json.Nodes.JsonObject { ["Path"] = "not-a-cert.pem", ["KeyPath"] = "not-a-cert.pem" },
+            })
+            .Set("Kestrel:Endpoints:Bare", new System.Text.Json.Nodes.JsonObject { ["Url"] = "https://127.0.0.1:0" })
+            .Set("Kestrel:Endpoints:Plain", new System.Text.Json.Nodes.JsonObject { ["Url"] = "http://127.0.0.1:0" });
+    }
+
+    [Fact]
+    public async Task Validate_ReportsEveryCertificateKestrelWouldFailOn()
+    {
+        var path = WriteConfig(WithCertificatesKestrelRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Kestrel:Endpoints:Https:Certificate:Path: file '{Path.Combine(_directory, "certs", "missing-cert.pem")}' does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Garbled:Certificate: ", output, StringComparison.Ordinal);
+        Assert.Contains("could not be loaded", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Bare:Certificate: is missing", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kestrel:Endpoints:Plain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithAMissingCertificateFile_NamingTheField()
+    {
+        var path = WriteConfig(WithCertificatesKestrelRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Gateway did not start", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Https:Certificate:Path: file", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Gateway_RefusesToStart_WithInvalidJson()
     {
