@@ -114,8 +114,9 @@ public static class GatewayApp
 
     /// <summary>
     /// Replaces the stock JSON sources: the gateway's file (or <c>--config FILE</c>) and, without
-    /// <c>--config</c>, its environment overlay, both keeping their last good snapshot on a bad
-    /// reload; then the secrets directory (key-per-file) beneath environment variables.
+    /// <c>--config</c>, its environment overlay; then the secrets directory (key-per-file) beneath
+    /// environment variables. All three reload through the guard and keep their last good snapshot
+    /// on a bad reload.
     /// </summary>
     private static void UseValidatedSources(WebApplicationBuilder builder, string configFile, bool explicitConfig, ConfigReloadGuard guard)
     {
@@ -144,12 +145,7 @@ public static class GatewayApp
         var secretsDirectory = Environment.GetEnvironmentVariable("GATEWAY_SECRETS_DIR") ?? "/run/secrets";
         if (Directory.Exists(secretsDirectory))
         {
-            replaced.Add(new Microsoft.Extensions.Configuration.KeyPerFile.KeyPerFileConfigurationSource
-            {
-                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(secretsDirectory),
-                Optional = true,
-                ReloadOnChange = true,
-            });
+            replaced.Add(new ValidatedKeyPerFileConfigurationSource(secretsDirectory, guard));
         }
         foreach (var source in replaced)
         {

@@ -3,9 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Decides whether a changed config file may go live: the candidate is layered with the other
-/// sources exactly as they stand (environment variables, secrets files, the other JSON file) and
-/// validated whole, YARP's own checks included. A rejected reload is logged and changes nothing.
+/// Decides whether a changed config file or secrets directory may go live: the candidate is layered
+/// with the other sources exactly as they stand (environment variables, secrets files, the other
+/// JSON file) and validated whole, YARP's own checks included. A rejected reload is logged, naming
+/// the fields at fault (never a secret's value), and changes nothing.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle (AvailableWaitHandle is not used), so there is nothing to release.")]
 internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator)
@@ -20,7 +21,7 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
     public void AttachLogger(ILogger logger) => _logger = logger;
 
     /// <summary>Reads <paramref name="changed"/> again and publishes what it read only if the whole config then validates.</summary>
-    public async Task ReloadAsync(ValidatedJsonConfigurationProvider changed)
+    public async Task ReloadAsync(ValidatedConfigurationProvider changed)
     {
         await _reloading.WaitAsync();
         try
@@ -64,14 +65,14 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
         }
     }
 
-    private IConfigurationRoot Layered(ValidatedJsonConfigurationProvider changed, IDictionary<string, string?> candidate)
+    private IConfigurationRoot Layered(ValidatedConfigurationProvider changed, IDictionary<string, string?> candidate)
     {
         var builder = new ConfigurationBuilder();
         foreach (var provider in _root?.Providers ?? [])
         {
             var layer = ReferenceEquals(provider, changed)
                 ? candidate
-                : provider is ValidatedJsonConfigurationProvider json ? json.Snapshot() : ConfigurationSnapshot.Flatten(provider);
+                : provider is ValidatedConfigurationProvider validated ? validated.Snapshot() : ConfigurationSnapshot.Flatten(provider);
             builder.AddInMemoryCollection(layer);
         }
         if (_root is null)

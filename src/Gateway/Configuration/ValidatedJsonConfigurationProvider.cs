@@ -1,17 +1,14 @@
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Configuration;
 
-internal sealed class ValidatedJsonConfigurationProvider : ConfigurationProvider, IDisposable
+internal sealed class ValidatedJsonConfigurationProvider : ValidatedConfigurationProvider
 {
-    private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly ValidatedJsonConfigurationSource _source;
     private readonly PhysicalFileProvider? _files;
-    private readonly IDisposable? _watch;
 
     public ValidatedJsonConfigurationProvider(ValidatedJsonConfigurationSource source)
+        : base(source.Guard)
     {
         _source = source;
         var directory = System.IO.Path.GetDirectoryName(source.Path)!;
@@ -19,18 +16,14 @@ internal sealed class ValidatedJsonConfigurationProvider : ConfigurationProvider
         {
             _files = new PhysicalFileProvider(directory);
             var fileName = System.IO.Path.GetFileName(source.Path);
-            _watch = ChangeToken.OnChange(() => _files.Watch(fileName), () => _ = ReloadSoonAsync());
+            ReloadOn(() => _files.Watch(fileName));
         }
     }
 
-    /// <summary>The file, for log lines.</summary>
-    public string Location => _source.Path;
+    public override string Location => _source.Path;
 
-    /// <summary>The initial load: a file that does not parse stops the start with a message naming it.</summary>
-    public override void Load() => Data = Read();
-
-    /// <summary>The file as it stands now; an optional file that is missing reads as empty.</summary>
-    public IDictionary<string, string?> Read()
+    /// <summary>The file as it stands now; an optional file that is missing reads as empty, one that does not parse names itself.</summary>
+    public override IDictionary<string, string?> Read()
     {
         if (!File.Exists(_source.Path))
         {
@@ -41,31 +34,13 @@ internal sealed class ValidatedJsonConfigurationProvider : ConfigurationProvider
         return Parse(_source.Path);
     }
 
-    /// <summary>This provider's keys and values, for building a candidate with the other sources layered around it.</summary>
-    public IDictionary<string, string?> Snapshot() => new Dictionary<string, string?>(Data, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>True when <paramref name="candidate"/> is what this provider already serves.</summary>
-    public bool Holds(IDictionary<string, string?> candidate) =>
-        candidate.Count == Data.Count && candidate.All(kv => Data.TryGetValue(kv.Key, out var v) && v == kv.Value);
-
-    /// <summary>Makes a validated candidate live.</summary>
-    public void Publish(IDictionary<string, string?> data)
+    protected override void Dispose(bool disposing)
     {
-        Data = data;
-        OnReload();
-    }
-
-    public void Dispose()
-    {
-        _watch?.Dispose();
-        _files?.Dispose();
-    }
-
-    private async Task ReloadSoonAsync()
-    {
-        // Editors write a file in several steps; wait for it to settle before reading.
-        await Task.Delay(ReloadDelay);
-        await _source.Guard.ReloadAsync(this);
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _files?.Dispose();
+        }
     }
 
     private static Dictionary<string, string?> Parse(string path)
