@@ -14,8 +14,8 @@ namespace Gateway;
 public static class GatewayApp
 {
     /// <summary>
-    /// Builds the gateway and checks its whole config (the gateway's rules, then YARP's own) before
-    /// anything listens. Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
+    /// Builds the gateway and checks its whole config (the gateway's rules, Kestrel's certificates,
+    /// YARP's own checks) before anything listens. Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
     /// </summary>
     public static WebApplication Build(string[] args, string? configPath = null)
     {
@@ -82,7 +82,7 @@ public static class GatewayApp
 
     /// <summary>Every error in the config <paramref name="app"/> was built with; none when it is valid.</summary>
     internal static IReadOnlyList<string> Validate(WebApplication app) =>
-        // Synchronous, as YARP's own first load is (MapReverseProxy blocks on it): start-up is.
+        // Blocks, as YARP's own first load does in MapReverseProxy: building the app is synchronous.
         app.Services.GetRequiredService<GatewayConfigValidator>().ValidateAsync(app.Configuration).GetAwaiter().GetResult();
 
     /// <summary>The builder with the gateway's configuration sources in place, and what Development adds.</summary>

@@ -8,7 +8,7 @@ namespace Gateway.Configuration;
 /// affinity, health checks), done as YARP does when it applies a config: each entry read with the
 /// reader <c>LoadFromConfig</c> uses, passed through the registered config filters, then validated by
 /// the app's <see cref="IConfigValidator"/>, which knows the registered policies and transforms.
-/// Running them before a config goes live means YARP never refuses a config the gateway accepted.
+/// Run before a config goes live, so that what YARP would refuse is refused whole, credentials included.
 /// </summary>
 internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters)
 {
