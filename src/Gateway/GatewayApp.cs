@@ -14,53 +14,18 @@ namespace Gateway;
 public static class GatewayApp
 {
     /// <summary>
-    /// Creates the builder with the gateway's configuration sources in place and validated.
-    /// Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
+    /// Builds the gateway and checks its whole config (the gateway's rules, Kestrel's certificates,
+    /// YARP's own checks) before anything listens. Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        var configFile = ConfigFileLocator.Locate(configPath, builder.Environment.ContentRootPath);
-        var baseDirectory = Path.GetDirectoryName(configFile)!;
-        var guard = new ConfigReloadGuard(baseDirectory);
-        UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
-        builder.Services.AddSingleton(guard);
-        paths = new GatewayPaths(configFile, baseDirectory);
-        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
-
-        if (builder.Environment.IsDevelopment())
-        {
-            DevelopmentSetup.Prepare(builder, baseDirectory);
-        }
-
-        var errors = GatewayConfigValidator.Validate(builder.Configuration, baseDirectory);
-        if (errors.Count > 0)
-        {
-            throw new GatewayConfigException(errors);
-        }
-        return builder;
-    }
-
     public static WebApplication Build(string[] args, string? configPath = null)
     {
-        var builder = CreateBuilder(args, configPath, out var paths);
-
-        builder.AddGatewaySerilog();
-        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
-
-        builder.Services.AddGatewayAuth(builder.Configuration);
-        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
-        builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<RouteAuthConfigFilter>()
-            .AddTransforms<IdentityTransformProvider>();
-        builder.Services.AddHealthChecks();
-
-        var app = builder.Build();
-        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
-        guard.Attach((IConfigurationRoot)app.Configuration);
-        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        var app = BuildUnvalidated(args, configPath, out _);
+        var errors = Validate(app);
+        if (errors.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new GatewayConfigException(errors);
+        }
 
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
@@ -85,9 +50,73 @@ public static class GatewayApp
     }
 
     /// <summary>
+    /// The gateway as it would serve, built but neither validated nor started: configuration with
+    /// last-good reloads, Kestrel, the strategies and YARP, with the reload guard attached. Throws
+    /// <see cref="GatewayConfigException"/> when the config file is missing or does not parse.
+    /// </summary>
+    internal static WebApplication BuildUnvalidated(string[] args, string? configPath, out GatewayPaths paths)
+    {
+        var builder = CreateBuilder(args, configPath, out paths);
+
+        builder.AddGatewaySerilog();
+        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
+
+        builder.Services.AddGatewayAuth(builder.Configuration);
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<RouteAuthConfigFilter>()
+            .AddTransforms<IdentityTransformProvider>();
+        builder.Services.AddSingleton<ProxyConfigValidator>();
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        // YARP's checks need its registered policies and transforms, so they join once the app is built.
+        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
+        guard.Attach((IConfigurationRoot)app.Configuration);
+        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        return app;
+    }
+
+    /// <summary>Every error in the config <paramref name="app"/> was built with; none when it is valid.</summary>
+    internal static IReadOnlyList<string> Validate(WebApplication app) =>
+        // Blocks, as YARP's own first load does in MapReverseProxy: building the app is synchronous.
+        app.Services.GetRequiredService<GatewayConfigValidator>().ValidateAsync(app.Configuration).GetAwaiter().GetResult();
+
+    /// <summary>The builder with the gateway's configuration sources in place, and what Development adds.</summary>
+    private static WebApplicationBuilder CreateBuilder(string[] args, string? configPath, out GatewayPaths paths)
+    {
+        var configFile = ConfigFileLocator.Locate(configPath, Directory.GetCurrentDirectory());
+        var baseDirectory = Path.GetDirectoryName(configFile)!;
+        // The config file's directory is the content root, so the paths ASP.NET Core resolves itself
+        // (Kestrel's certificate files) resolve against it like every other relative path in the config.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.Exists(baseDirectory) ? baseDirectory : null,
+        });
+        var validator = new GatewayConfigValidator(baseDirectory, developmentCertificate: builder.Environment.IsDevelopment());
+        var guard = new ConfigReloadGuard(validator);
+        UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
+        builder.Services.AddSingleton(validator);
+        builder.Services.AddSingleton(guard);
+        paths = new GatewayPaths(configFile, baseDirectory);
+        builder.Services.AddSingleton(new Gateway.Auth.Configuration.ConfigBaseDirectory(baseDirectory));
+
+        if (builder.Environment.IsDevelopment())
+        {
+            DevelopmentSetup.Prepare(builder, baseDirectory);
+        }
+        return builder;
+    }
+
+    /// <summary>
     /// Replaces the stock JSON sources: the gateway's file (or <c>--config FILE</c>) and, without
-    /// <c>--config</c>, its environment overlay, both keeping their last good snapshot on a bad
-    /// reload; then the secrets directory (key-per-file) beneath environment variables.
+    /// <c>--config</c>, its environment overlay; then the secrets directory (key-per-file) beneath
+    /// environment variables. All three reload through the guard and keep their last good snapshot
+    /// on a bad reload.
     /// </summary>
     private static void UseValidatedSources(WebApplicationBuilder builder, string configFile, bool explicitConfig, ConfigReloadGuard guard)
     {
@@ -116,12 +145,7 @@ public static class GatewayApp
         var secretsDirectory = Environment.GetEnvironmentVariable("GATEWAY_SECRETS_DIR") ?? "/run/secrets";
         if (Directory.Exists(secretsDirectory))
         {
-            replaced.Add(new Microsoft.Extensions.Configuration.KeyPerFile.KeyPerFileConfigurationSource
-            {
-                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(secretsDirectory),
-                Optional = true,
-                ReloadOnChange = true,
-            });
+            replaced.Add(new ValidatedKeyPerFileConfigurationSource(secretsDirectory, guard));
         }
         foreach (var source in replaced)
         {

@@ -4,22 +4,32 @@ namespace Gateway.Cli;
 
 internal static class ValidateCommand
 {
+    /// <summary>Builds the gateway as serving would, checks its whole config, and prints the route table; never starts it.</summary>
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr)
     {
-        WebApplicationBuilder builder;
+        WebApplication app;
         GatewayPaths paths;
         try
         {
-            builder = GatewayApp.CreateBuilder(args, configPath, out paths);
+            app = GatewayApp.BuildUnvalidated(args, configPath, out paths);
         }
         catch (GatewayConfigException ex)
         {
             stderr.WriteLine(ex.Message);
             return 1;
         }
-        stdout.WriteLine($"config: {paths.ConfigFile}");
-        stdout.Write(RouteTable.Format(builder.Configuration));
-        stdout.WriteLine("config is valid");
-        return 0;
+        using (app)
+        {
+            var errors = GatewayApp.Validate(app);
+            if (errors.Count > 0)
+            {
+                stderr.WriteLine(new GatewayConfigException(errors).Message);
+                return 1;
+            }
+            stdout.WriteLine($"config: {paths.ConfigFile}");
+            stdout.Write(RouteTable.Format(app.Configuration));
+            stdout.WriteLine("config is valid");
+            return 0;
+        }
     }
 }

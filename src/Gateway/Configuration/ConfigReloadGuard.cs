@@ -1,12 +1,18 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Decides whether a changed config file may go live: the candidate is layered with the other
-/// sources exactly as they stand (environment variables, secrets files, the other JSON file) and
-/// validated whole. A rejected reload is logged and changes nothing.
+/// Decides whether a changed config file or secrets directory may go live: the candidate is layered
+/// with the other sources exactly as they stand (environment variables, secrets files, the other
+/// JSON file) and validated whole, YARP's own checks included. A rejected reload is logged, naming
+/// the fields at fault (never a secret's value), and changes nothing.
 /// </summary>
-internal sealed partial class ConfigReloadGuard(string baseDirectory)
+[SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle (AvailableWaitHandle is not used), so there is nothing to release.")]
+internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator)
 {
+    // One reload at a time, so two sources that change together are validated together.
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private IConfigurationRoot? _root;
     private ILogger? _logger;
 
@@ -14,24 +20,69 @@ internal sealed partial class ConfigReloadGuard(string baseDirectory)
 
     public void AttachLogger(ILogger logger) => _logger = logger;
 
-    public IReadOnlyList<string> Validate(ValidatedJsonConfigurationProvider changed, IDictionary<string, string?> candidate)
+    /// <summary>Reads <paramref name="changed"/> again and publishes what it read only if the whole config then validates.</summary>
+    public async Task ReloadAsync(ValidatedConfigurationProvider changed)
+    {
+        await _reloading.WaitAsync();
+        try
+        {
+            IDictionary<string, string?> candidate;
+            try
+            {
+                candidate = changed.Read();
+            }
+            catch (Exception ex) when (ex is GatewayConfigException or IOException or UnauthorizedAccessException)
+            {
+                Rejected(changed.Location, [ex is GatewayConfigException g ? string.Join("; ", g.Errors) : ex.Message]);
+                return;
+            }
+            if (changed.Holds(candidate))
+            {
+                return;
+            }
+
+            IReadOnlyList<string> errors;
+            try
+            {
+                errors = await validator.ValidateAsync(Layered(changed, candidate));
+            }
+            catch (Exception ex)
+            {
+                // A config that cannot be checked does not go live.
+                errors = [$"the config could not be checked: {ex.Message}"];
+            }
+            if (errors.Count > 0)
+            {
+                Rejected(changed.Location, errors);
+                return;
+            }
+            changed.Publish(candidate);
+            Accepted(changed.Location);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private IConfigurationRoot Layered(ValidatedConfigurationProvider changed, IDictionary<string, string?> candidate)
     {
         var builder = new ConfigurationBuilder();
         foreach (var provider in _root?.Providers ?? [])
         {
             var layer = ReferenceEquals(provider, changed)
                 ? candidate
-                : provider is ValidatedJsonConfigurationProvider json ? json.Snapshot() : ConfigurationSnapshot.Flatten(provider);
+                : provider is ValidatedConfigurationProvider validated ? validated.Snapshot() : ConfigurationSnapshot.Flatten(provider);
             builder.AddInMemoryCollection(layer);
         }
         if (_root is null)
         {
             builder.AddInMemoryCollection(candidate);
         }
-        return GatewayConfigValidator.Validate(builder.Build(), baseDirectory);
+        return builder.Build();
     }
 
-    public void Rejected(string path, IReadOnlyList<string> errors)
+    private void Rejected(string path, IReadOnlyList<string> errors)
     {
         if (_logger is not null)
         {
@@ -39,7 +90,7 @@ internal sealed partial class ConfigReloadGuard(string baseDirectory)
         }
     }
 
-    public void Accepted(string path)
+    private void Accepted(string path)
     {
         if (_logger is not null)
         {

@@ -1,22 +1,45 @@
 using Gateway.Auth.Configuration;
+using Gateway.Hosting;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Validates a whole configuration: routes and clusters under <c>ReverseProxy</c>, then every
-/// strategy's <c>Auth:*</c> section. The same check runs at start, on every reload and in
+/// Validates a whole configuration: routes and clusters under <c>ReverseProxy</c>, every strategy's
+/// <c>Auth:*</c> section, Kestrel's certificates, and, once the app's services exist, YARP's own
+/// checks of the routes and clusters. The same check runs at start, on every reload and in
 /// <c>validate</c>, so what the verb accepts is exactly what the gateway serves.
 /// </summary>
-internal static class GatewayConfigValidator
+/// <param name="developmentCertificate">True in Development, where the gateway makes a server certificate when none is configured.</param>
+internal sealed class GatewayConfigValidator(string baseDirectory, bool developmentCertificate)
 {
-    public static IReadOnlyList<string> Validate(IConfiguration configuration, string baseDirectory)
+    private ProxyConfigValidator? _proxy;
+
+    /// <summary>YARP's checks need the built app's policies and transforms; until it is attached they are skipped.</summary>
+    public void AttachProxyValidator(ProxyConfigValidator proxy) => _proxy = proxy;
+
+    public async Task<IReadOnlyList<string>> ValidateAsync(IConfiguration configuration)
+    {
+        var context = ValidateRules(configuration, baseDirectory);
+        KestrelConfigValidator.Validate(context, developmentCertificate);
+        if (_proxy is not null)
+        {
+            await _proxy.ValidateAsync(context);
+        }
+        return context.Errors;
+    }
+
+    /// <summary>The gateway's own rules alone, without YARP's checks.</summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration, string baseDirectory) =>
+        ValidateRules(configuration, baseDirectory).Errors;
+
+    private static ConfigValidationContext ValidateRules(IConfiguration configuration, string baseDirectory)
     {
         var context = new ConfigValidationContext(configuration, baseDirectory);
         ValidateProxy(context);
         AuthConfigValidator.Validate(context);
-        return context.Errors;
+        return context;
     }
 
     private static void ValidateProxy(ConfigValidationContext context)

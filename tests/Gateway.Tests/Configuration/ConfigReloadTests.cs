@@ -67,4 +67,32 @@ public sealed class ConfigReloadTests
         Assert.Equal(before, backend.Count);
         Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
     }
+
+    [Fact]
+    public async Task ReloadThatYarpRefuses_IsRejectedWhole_CredentialsIncluded_AndAValidReloadStillApplies()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = TransactionsConfig(backend);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        // The client's key replaced, and a cluster setting only YARP checks: neither may take effect.
+        var replacedKey = config.Clone()
+            .Remove("Auth:ApiKey:Clients:payment-service")
+            .ApiKeyClient("payment-service", "sk-new-2222", "read:transactions");
+        await gateway.RewriteConfigAsync(replacedKey.Clone().Set("ReverseProxy:Clusters:backend:LoadBalancingPolicy", "NoSuchPolicy"));
+        await Wait.UntilAsync(() => gateway.LogText().Contains("rejected", StringComparison.Ordinal), ReloadTimeout, "the rejected reload is logged");
+
+        var log = gateway.LogText();
+        Assert.Contains("ReverseProxy:Clusters:backend", log, StringComparison.Ordinal);
+        Assert.Contains("load balancing policy 'NoSuchPolicy'", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("applied", log, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-new-2222"));
+
+        // The same key change without the bad policy goes live.
+        await gateway.RewriteConfigAsync(replacedKey);
+        await Wait.UntilAsync(async () => await GetWithKeyAsync(client, "sk-new-2222") == HttpStatusCode.OK, ReloadTimeout, "the new key works");
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-old-1111"));
+    }
 }

@@ -49,6 +49,89 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
+    /// <summary>Errors only YARP finds: an unknown load-balancing policy on the cluster, an unknown transform on a route.</summary>
+    private static GatewayConfig WithSettingsYarpRefuses() => new GatewayConfig("http://127.0.0.1:9/")
+        .Route("good", "/good/{**rest}", "ApiKey", "read:x")
+        .Set("ReverseProxy:Routes:good:Transforms", new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["NoSuchTransform"] = "x" }))
+        .Set("ReverseProxy:Clusters:backend:LoadBalancingPolicy", "NoSuchPolicy")
+        .ApiKeyClient("c", "sk-1", "read:x");
+
+    [Fact]
+    public async Task Validate_ListsWhatYarpRefuses_WithTheGatewaysOwnErrors()
+    {
+        var path = WriteConfig(WithSettingsYarpRefuses()
+            .Route("naked", "/naked/{**rest}", auth: null)
+            .Route("ordered", "/ordered/{**rest}", "None")
+            .Set("ReverseProxy:Routes:ordered:Order", "first"));
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("ReverseProxy:Routes:naked: Metadata:Auth is missing", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
+        Assert.Contains("ReverseProxy:Routes:ordered:Order: YARP cannot read it", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("config is valid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithAClusterYarpRefuses_NamingTheClusterAndField()
+    {
+        var path = WriteConfig(WithSettingsYarpRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Gateway did not start", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Certificates Kestrel would fail on: a file that is not there, files that are not a certificate and key, none at all.</summary>
+    private GatewayConfig WithCertificatesKestrelRefuses()
+    {
+        File.WriteAllText(Path.Combine(_directory, "not-a-cert.pem"), "not a certificate");
+        return new GatewayConfig("http://127.0.0.1:9/")
+            .Route("public", "/public/{**rest}", "None")
+            .Set("Kestrel:Endpoints:Https:Certificate", new System.Text.Json.Nodes.JsonObject { ["Path"] = "certs/missing-cert.pem", ["KeyPath"] = "certs/missing-key.pem" })
+            .Set("Kestrel:Endpoints:Garbled", new System.Text.Json.Nodes.JsonObject
+            {
+                ["Url"] = "https://127.0.0.1:0",
+                ["Certificate"] = new System.Text.Json.Nodes.JsonObject { ["Path"] = "not-a-cert.pem", ["KeyPath"] = "not-a-cert.pem" },
+            })
+            .Set("Kestrel:Endpoints:Bare", new System.Text.Json.Nodes.JsonObject { ["Url"] = "https://127.0.0.1:0" })
+            .Set("Kestrel:Endpoints:Plain", new System.Text.Json.Nodes.JsonObject { ["Url"] = "http://127.0.0.1:0" });
+    }
+
+    [Fact]
+    public async Task Validate_ReportsEveryCertificateKestrelWouldFailOn()
+    {
+        var path = WriteConfig(WithCertificatesKestrelRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Kestrel:Endpoints:Https:Certificate:Path: file '{Path.Combine(_directory, "certs", "missing-cert.pem")}' does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Garbled:Certificate: ", output, StringComparison.Ordinal);
+        Assert.Contains("could not be loaded", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Bare:Certificate: is missing", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kestrel:Endpoints:Plain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_RefusesToStart_WithAMissingCertificateFile_NamingTheField()
+    {
+        var path = WriteConfig(WithCertificatesKestrelRefuses());
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Gateway did not start", output, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Https:Certificate:Path: file", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Gateway_RefusesToStart_WithInvalidJson()
     {

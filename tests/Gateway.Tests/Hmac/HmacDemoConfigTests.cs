@@ -39,6 +39,9 @@ public sealed class HmacDemoConfigTests : IAsyncLifetime
         var (code, output) = await GatewayProcess.RunToExitAsync(Path.GetTempPath(), new Dictionary<string, string?>
         {
             ["Auth__Hmac__Clients__client-1__Secret"] = secret,
+            // Production has no development certificate: the HTTPS endpoint needs one of its own.
+            ["Kestrel__Endpoints__Https__Certificate__Path"] = "certs/dev/localhost-cert.pem",
+            ["Kestrel__Endpoints__Https__Certificate__KeyPath"] = "certs/dev/localhost-key.pem",
         }, "validate", "--config", RootConfig);
 
         Assert.True(code == 0, output);

@@ -45,6 +45,14 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>An HTTP/1.1 client for <see cref="BaseAddress"/> that trusts the gateway's test certificate.</summary>
+    public HttpClient CreateClient()
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
     /// <summary>The repository root (the directory holding Gateway.sln).</summary>
     public static string RepositoryRoot
     {

@@ -1,0 +1,122 @@
+using Gateway.Auth.Configuration;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// YARP's own checks of the <c>ReverseProxy</c> routes and clusters (policies, transforms, session
+/// affinity, health checks), done as YARP does when it applies a config: each entry read with the
+/// reader <c>LoadFromConfig</c> uses, passed through the registered config filters, then validated by
+/// the app's <see cref="IConfigValidator"/>, which knows the registered policies and transforms.
+/// Run before a config goes live, so that what YARP would refuse is refused whole, credentials included.
+/// </summary>
+internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters)
+{
+    private readonly IProxyConfigFilter[] _filters = [.. filters];
+
+    /// <summary>
+    /// Adds an error naming the route or cluster for each thing YARP refuses. An entry the gateway's own
+    /// rules already faulted is skipped: YARP re-checks some of the same (the match, and Metadata:Auth
+    /// through the route filter), and one account of a fault is enough.
+    /// </summary>
+    public async Task ValidateAsync(ConfigValidationContext context)
+    {
+        var proxy = context.Root.GetSection("ReverseProxy");
+        var clusters = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in proxy.GetSection("Clusters").GetChildren())
+        {
+            var path = $"ReverseProxy:Clusters:{entry.Key}";
+            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Clusters.Single() is not { } cluster)
+            {
+                continue;
+            }
+            try
+            {
+                foreach (var filter in _filters)
+                {
+                    cluster = await filter.ConfigureClusterAsync(cluster, CancellationToken.None);
+                }
+            }
+            catch (Exception ex)
+            {
+                context.Error(path, Describe(ex));
+                continue;
+            }
+            AddErrors(context, path, await validator.ValidateClusterAsync(cluster));
+            clusters[cluster.ClusterId] = cluster;
+        }
+
+        foreach (var entry in proxy.GetSection("Routes").GetChildren())
+        {
+            var path = $"ReverseProxy:Routes:{entry.Key}";
+            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Routes.Single() is not { } route)
+            {
+                continue;
+            }
+            try
+            {
+                clusters.TryGetValue(route.ClusterId ?? "", out var cluster);
+                foreach (var filter in _filters)
+                {
+                    route = await filter.ConfigureRouteAsync(route, cluster, CancellationToken.None);
+                }
+            }
+            catch (Exception ex)
+            {
+                context.Error(path, Describe(ex));
+                continue;
+            }
+            AddErrors(context, path, await validator.ValidateRouteAsync(route));
+        }
+    }
+
+    /// <summary>
+    /// One route or cluster, alone, through YARP's config reader, so that a value YARP cannot parse
+    /// (a bool, a number, a time span) is reported against its entry.
+    /// </summary>
+    private static IProxyConfig? Read(ConfigValidationContext context, IConfigurationSection entry, string path)
+    {
+        var alone = new ConfigurationBuilder().AddInMemoryCollection(entry.AsEnumerable()).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddReverseProxy().LoadFromConfig(alone.GetSection("ReverseProxy"));
+        using var reader = services.BuildServiceProvider();
+        try
+        {
+            return reader.GetRequiredService<IProxyConfigProvider>().GetConfig();
+        }
+        catch (Exception ex)
+        {
+            var message = Describe(ex);
+            context.Error(FieldQuotedIn(entry, message) ?? path, $"YARP cannot read it: {message}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// YARP's parse errors quote the value ("String 'maybe' was not recognized as a valid Boolean.")
+    /// but not its key: the key holding that value, when exactly one does.
+    /// </summary>
+    private static string? FieldQuotedIn(IConfigurationSection entry, string message)
+    {
+        var quoted = entry.AsEnumerable()
+            .Where(kv => !string.IsNullOrEmpty(kv.Value) && message.Contains($"'{kv.Value}'", StringComparison.Ordinal))
+            .Select(kv => kv.Key)
+            .ToList();
+        return quoted.Count == 1 ? quoted[0] : null;
+    }
+
+    private static bool AlreadyFaulted(ConfigValidationContext context, string path) =>
+        context.Errors.Any(error => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
+
+    private static void AddErrors(ConfigValidationContext context, string path, IList<Exception> errors)
+    {
+        foreach (var error in errors)
+        {
+            context.Error(path, Describe(error));
+        }
+    }
+
+    /// <summary>The message with its inner ones, where the cause often is.</summary>
+    private static string Describe(Exception ex) =>
+        ex.InnerException is null ? ex.Message : $"{ex.Message} {Describe(ex.InnerException)}";
+}

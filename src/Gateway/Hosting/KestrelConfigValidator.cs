@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Auth.Configuration;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// What Kestrel itself would fail on in the <c>Kestrel</c> section, found before it listens: an HTTPS
+/// endpoint without a server certificate, and certificate files that are missing or do not load.
+/// Paths resolve as Kestrel resolves them, against the content root, which is the config file's
+/// directory. Certificates from a store (<c>Subject</c>) are left to Kestrel.
+/// </summary>
+internal static class KestrelConfigValidator
+{
+    /// <param name="developmentCertificate">True in Development, where the gateway makes a server certificate when none is configured.</param>
+    public static void Validate(ConfigValidationContext context, bool developmentCertificate)
+    {
+        var kestrel = context.Root.GetSection("Kestrel");
+        var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
+        foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
+        {
+            if (endpoint["Url"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                continue;
+            }
+            var path = $"Kestrel:Endpoints:{endpoint.Key}";
+            var hasOwn = ValidateCertificate(context, endpoint.GetSection("Certificate"), $"{path}:Certificate");
+            foreach (var sni in endpoint.GetSection("Sni").GetChildren())
+            {
+                hasOwn |= ValidateCertificate(context, sni.GetSection("Certificate"), $"{path}:Sni:{sni.Key}:Certificate");
+            }
+            if (!hasOwn && !hasDefault && !developmentCertificate)
+            {
+                context.Error($"{path}:Certificate", "is missing: an https endpoint needs a server certificate (Path and KeyPath for PEM, or Path and Password for PFX)");
+            }
+        }
+    }
+
+    /// <summary>Checks the certificate files a section names; true when it names a certificate at all.</summary>
+    private static bool ValidateCertificate(ConfigValidationContext context, IConfigurationSection certificate, string path)
+    {
+        var file = certificate["Path"];
+        if (file is null)
+        {
+            return certificate["Subject"] is not null;
+        }
+        if (certificate["Subject"] is not null)
+        {
+            context.Error(path, "names both a file (Path) and a store certificate (Subject); set one");
+            return true;
+        }
+
+        var certificateFile = context.ResolvePath(file);
+        var keyFile = certificate["KeyPath"] is { } key ? context.ResolvePath(key) : null;
+        if (!File.Exists(certificateFile))
+        {
+            context.Error($"{path}:Path", $"file '{certificateFile}' does not exist");
+        }
+        else if (keyFile is not null && !File.Exists(keyFile))
+        {
+            context.Error($"{path}:KeyPath", $"file '{keyFile}' does not exist");
+        }
+        else
+        {
+            try
+            {
+                using var loaded = Load(certificateFile, keyFile, certificate["Password"]);
+                if (!loaded.HasPrivateKey)
+                {
+                    context.Error(path, $"'{certificateFile}' holds no private key (give KeyPath for a PEM certificate, or use a PFX with its key)");
+                }
+            }
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                // The message says what is wrong with the file; it never holds the password.
+                context.Error(path, $"'{certificateFile}' could not be loaded: {ex.Message}");
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Loads the certificate as Kestrel does: a PEM certificate with its (optionally encrypted) key, or a PFX.</summary>
+    private static X509Certificate2 Load(string certificateFile, string? keyFile, string? password)
+    {
+        if (keyFile is not null)
+        {
+            return password is null
+                ? X509Certificate2.CreateFromPemFile(certificateFile, keyFile)
+                : X509Certificate2.CreateFromEncryptedPemFile(certificateFile, password, keyFile);
+        }
+        return X509Certificate2.GetCertContentType(certificateFile) == X509ContentType.Pkcs12
+            ? X509CertificateLoader.LoadPkcs12FromFile(certificateFile, password)
+            : X509CertificateLoader.LoadCertificateFromFile(certificateFile);
+    }
+}
