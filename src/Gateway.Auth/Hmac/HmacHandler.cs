@@ -54,8 +54,8 @@ internal sealed partial class HmacHandler(
         }
 
         var options = Options;
-        // Whole seconds, once: a conversion that cannot throw, and the same window for the check and the store.
-        var maxSkew = (long)options.MaxSkew.TotalSeconds;
+        // Once: the same window for the check and the store.
+        var maxSkew = options.MaxSkewSeconds;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         if (Math.Abs(now - timestamp) > maxSkew)
         {

@@ -11,6 +11,12 @@ public sealed class HmacOptions : AuthenticationSchemeOptions
     /// <summary>How far a request's <c>X-Timestamp</c> may lie from the gateway's clock, in the past or the future.</summary>
     public TimeSpan MaxSkew { get; set; } = HmacDefaults.DefaultMaxSkew;
 
+    /// <summary>
+    /// <see cref="MaxSkew"/> in whole seconds, the unit of timestamps and of the nonce store: a conversion
+    /// that cannot throw, whatever the config held.
+    /// </summary>
+    internal long MaxSkewSeconds => (long)MaxSkew.TotalSeconds;
+
     /// <summary>The largest signed body the gateway reads; larger bodies get 413.</summary>
     public long MaxBodyBytes { get; set; } = HmacDefaults.DefaultMaxBodyBytes;
 

@@ -1,3 +1,4 @@
+using Gateway.Auth.Hmac.Nonces;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hmac;
@@ -15,8 +16,10 @@ public sealed class HmacGatewayFixture : IAsyncLifetime
     {
         Redis = await RedisServer.StartAsync();
         // A Redis that has served for an hour: its epoch marker is old, so timestamps up to MaxSkew in
-        // the past count (on a brand-new or wiped Redis, anything signed before its epoch is refused).
+        // the past count (on a brand-new or wiped Redis, anything signed before its epoch is refused), and
+        // its skew record says the gateway's 5 minutes (without one, the gateway would treat it as wiped).
         await Redis.CommandAsync("SET", HmacTestClient.EpochKey, (HmacTestClient.Now - 3600).ToString());
+        await Redis.CommandAsync("SET", NonceKeys.Skew, "300 0 0");
         Backend = await RecordingBackend.StartAsync();
         Gateway = await GatewayHost.StartAsync(HmacTestClient.Config(Backend, Redis, MaxBodyBytes));
         await HmacTestClient.WaitPastEpochAsync(Redis);

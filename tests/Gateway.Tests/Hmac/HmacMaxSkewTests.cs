@@ -1,5 +1,4 @@
 using System.Net;
-using Gateway.Auth.Hmac.Nonces;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hmac;
@@ -161,14 +160,11 @@ public sealed class HmacMaxSkewTests : IDisposable
     private static async Task ExpireNonceAsync(RedisServer redis, HttpRequestMessage accepted, long lifetime)
     {
         Assert.InRange(await NonceTtlAsync(redis, accepted), 1, lifetime);
-        Assert.Equal("1", await redis.CommandAsync("DEL", NonceKey(accepted)));
+        Assert.Equal("1", await redis.CommandAsync("DEL", HmacTestClient.NonceKey(accepted)));
     }
 
     private static async Task<long> NonceTtlAsync(RedisServer redis, HttpRequestMessage accepted) =>
-        long.Parse(await redis.CommandAsync("TTL", NonceKey(accepted)));
-
-    private static string NonceKey(HttpRequestMessage request) =>
-        NonceKeys.For(HmacTestClient.KeyId, request.Headers.GetValues("X-Nonce").Single());
+        long.Parse(await redis.CommandAsync("TTL", HmacTestClient.NonceKey(accepted)));
 
     private static async Task<bool> IsAcceptedAsync(HttpClient client, long timestamp)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Gateway.Auth.Hmac.Nonces;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hmac;
@@ -93,6 +94,79 @@ public sealed class HmacRedisFaultTests
         Assert.Equal(BeforeEpoch, refusal);
         Assert.Equal("1", await stack.Redis.CommandAsync("EXISTS", HmacTestClient.EpochKey));
         Assert.Equal(before, stack.Backend.Count);
+    }
+
+    [Fact]
+    public async Task SkewRecordMissingBesideTheEpoch_IsAWipe_ReplayOfAnAcceptedRequestIsRefused_AndAFreshOnePasses()
+    {
+        await using var stack = await RedisBackedGateway.StartAsync();
+        using var replay = await HmacTestClient.SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        var before = stack.Backend.Count;
+        Assert.Equal("300 0 0", await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
+
+        // The record is gone (deleted by hand, evicted, lost in a failover) and so is the nonce (expired
+        // early under a skew the record no longer vouches for, or evicted too): only the epoch can refuse.
+        Assert.Equal("1", await stack.Redis.CommandAsync("DEL", NonceKeys.Skew));
+        Assert.Equal("1", await stack.Redis.CommandAsync("DEL", HmacTestClient.NonceKey(replay)));
+        using var response = await stack.Client.SendAsync(replay);
+
+        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, stack.Backend.Count);
+        Assert.Equal("300 0 0", await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
+        await HmacTestClient.WaitPastEpochAsync(stack.Redis);
+        using var fresh = await stack.Client.SendAsync(HmacTestClient.Create("GET", "/api/orders/fresh"));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal("/api/orders/fresh", stack.Backend.Last.Target);
+    }
+
+    [Fact]
+    public async Task EpochMissingBesideASkewRecord_IsAWipe_AndTheRecordStartsAfresh()
+    {
+        await using var stack = await RedisBackedGateway.StartAsync();
+        using var replay = await HmacTestClient.SendAcceptedAsync(stack.Client, "/api/orders/pay");
+        var before = stack.Backend.Count;
+
+        // The epoch is gone with the nonce; the record left behind says 5 s, which no gateway here runs.
+        Assert.Equal("1", await stack.Redis.CommandAsync("DEL", NonceKeys.Epoch));
+        Assert.Equal("1", await stack.Redis.CommandAsync("DEL", HmacTestClient.NonceKey(replay)));
+        Assert.Equal("OK", await stack.Redis.CommandAsync("SET", NonceKeys.Skew, "5 0 0"));
+        using var response = await stack.Client.SendAsync(replay);
+
+        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, stack.Backend.Count);
+        Assert.Equal("300 0 0", await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
+        await HmacTestClient.WaitPastEpochAsync(stack.Redis);
+        using var fresh = await HmacTestClient.SendAcceptedAsync(stack.Client, "/api/orders/fresh");
+        // Kept for this gateway's 5 minutes (2 x 300 s + 60 s), not for the stale record's 5 seconds.
+        Assert.InRange(long.Parse(await stack.Redis.CommandAsync("TTL", HmacTestClient.NonceKey(fresh))), 601, 660);
+    }
+
+    [Theory]
+    [InlineData("300 0 0 1")]
+    [InlineData("{\"max\":300}")]
+    [InlineData("-5 0 0")]
+    public async Task SkewRecordUnreadable_Is503_NotForwarded_LeftAsItIs_AndLoggedNamingTheKey(string record)
+    {
+        await using var stack = await RedisBackedGateway.StartAsync();
+        var epoch = await stack.Redis.CommandAsync("GET", NonceKeys.Epoch);
+        Assert.Equal("OK", await stack.Redis.CommandAsync("SET", NonceKeys.Skew, record));
+        using var request = HmacTestClient.Create("POST", "/api/orders/pay", Encoding.UTF8.GetBytes("{}"));
+        var nonceKey = HmacTestClient.NonceKey(request);
+        var nonce = request.Headers.GetValues("X-Nonce").Single();
+        var signature = request.Headers.GetValues("X-Signature").Single();
+        using var response = await stack.Client.SendAsync(request);
+
+        Assert.Equal("nonce store unavailable, retry later", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable));
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(0, stack.Backend.Count);
+        Assert.Equal(record, await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
+        Assert.Equal(epoch, await stack.Redis.CommandAsync("GET", NonceKeys.Epoch));
+        Assert.Equal("0", await stack.Redis.CommandAsync("EXISTS", nonceKey));
+        await Wait.UntilAsync(() => stack.Gateway.LogText().Contains($"Redis key {NonceKeys.Skew} does not hold an HMAC skew record", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the unreadable record is logged, naming its key");
+        var log = stack.Gateway.LogText();
+        Assert.DoesNotContain(nonce, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(signature, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(HmacTestClient.Secret, log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Auth.Hmac.Nonces;
 using Gateway.Client;
 using Gateway.Tests.Infrastructure;
 
@@ -14,7 +15,7 @@ public static class HmacTestClient
     public const string NoScopeSecret = "other-secret-0123456789abcdef-xyz";
     public const string ApiKey = "sk-test-e5f6g7h8";
 
-    public const string EpochKey = "{gw:hmac}:epoch";
+    public const string EpochKey = NonceKeys.Epoch;
 
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -91,6 +92,10 @@ public static class HmacTestClient
         Assert.Equal(System.Net.HttpStatusCode.OK, accepted.StatusCode);
         return replay;
     }
+
+    /// <summary>The Redis key under which <paramref name="request"/>'s nonce is recorded.</summary>
+    public static string NonceKey(HttpRequestMessage request) =>
+        NonceKeys.For(KeyId, request.Headers.GetValues("X-Nonce").Single());
 
     /// <summary>
     /// Waits until the clock has passed the Redis epoch marker the gateway set when it connected

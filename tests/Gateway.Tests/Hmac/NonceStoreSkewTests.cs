@@ -17,7 +17,7 @@ public sealed class NonceStoreSkewTests
     [MemberData(nameof(Stores))]
     public async Task WideningTheSkew_RefusesTheReplayOfARequestSignedBeforeIt_AfterItsNonceExpired(string kind)
     {
-        await using var store = await SkewedStore.StartAsync(kind);
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 5);
         var signed = store.Now;
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", signed, maxSkew: 5));
 
@@ -35,7 +35,7 @@ public sealed class NonceStoreSkewTests
     [MemberData(nameof(Stores))]
     public async Task LoweringTheSkew_NeverShortensALifetime_SoRaisingItAgainIsSafe(string kind)
     {
-        await using var store = await SkewedStore.StartAsync(kind);
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 600);
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", store.Now, maxSkew: 600));
 
         var signed = store.Now;
@@ -50,7 +50,7 @@ public sealed class NonceStoreSkewTests
     [MemberData(nameof(Stores))]
     public async Task WideningRightAfterAFutureDatedRequest_RefusesItsReplayAfterItsNonceExpired(string kind)
     {
-        await using var store = await SkewedStore.StartAsync(kind);
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 60);
         var t0 = store.Now;
         // A client clock 55 s ahead: accepted under a 60 s skew, kept 180 s from t0, i.e. until 125 s past its timestamp.
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", t0 + 55, maxSkew: 60));
@@ -72,7 +72,7 @@ public sealed class NonceStoreSkewTests
     [MemberData(nameof(Stores))]
     public async Task WideningTwiceInARow_KeepsTheFirstSkewForRequestsSignedUnderIt(string kind)
     {
-        await using var store = await SkewedStore.StartAsync(kind);
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 5);
         var t0 = store.Now;
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", t0 + 5, maxSkew: 5));
         await store.AdvanceAsync(1);
@@ -112,7 +112,12 @@ public sealed class NonceStoreSkewTests
 
         public long Now => _clock.GetUtcNow().ToUnixTimeSeconds();
 
-        public static async Task<SkewedStore> StartAsync(string kind)
+        /// <summary>
+        /// A store that has served for an hour with <paramref name="servedWithSkew"/>: in Redis, an epoch an hour
+        /// old and the skew record that gateways with that skew write; the memory store takes it from the first
+        /// request, which these tests make with it.
+        /// </summary>
+        public static async Task<SkewedStore> StartAsync(string kind, long servedWithSkew)
         {
             if (kind == "memory")
             {
@@ -121,8 +126,9 @@ public sealed class NonceStoreSkewTests
             }
             var redis = await RedisServer.StartAsync();
             var clock = Clock();
-            // A store that has served for an hour (as in HmacGatewayFixture): its epoch lies well before the test's requests.
+            // Its epoch lies well before the test's requests (as in HmacGatewayFixture).
             await redis.CommandAsync("SET", NonceKeys.Epoch, (clock.GetUtcNow().ToUnixTimeSeconds() - 3600).ToString());
+            await redis.CommandAsync("SET", NonceKeys.Skew, $"{servedWithSkew} 0 0");
             var connection = new RedisConnection(RedisConnection.CreateOptions(redis.ConnectionString), NullLogger<RedisConnection>.Instance);
             return new SkewedStore(clock, new RedisNonceStore(connection, clock, NullLogger<RedisNonceStore>.Instance), redis, connection);
         }

@@ -9,6 +9,12 @@ namespace Gateway.Auth.Hmac.Nonces;
 /// that changes MaxSkew follows the same rules as in Redis (<see cref="RedisNonceStore.RecordScript"/>):
 /// nonces are kept for the largest skew seen, and widening it moves the epoch to now.
 /// </summary>
+/// <remarks>
+/// Branch by branch it agrees with the script, except where the process makes a branch impossible: the
+/// epoch and the skew state live and die with the store, so neither can go missing (the script's reset()
+/// happens once, here, at creation, with the epoch a second earlier and the skew taken from the first
+/// request) and the state cannot be unreadable (the script's 503 for another build's record).
+/// </remarks>
 internal sealed class MemoryNonceStore : INonceStore
 {
     public const int DefaultCapacity = 1_000_000;

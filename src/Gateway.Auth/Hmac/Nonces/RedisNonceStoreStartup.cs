@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Gateway.Auth.Hmac.Nonces;
 
 /// <summary>
 /// Starts connecting to Redis when the gateway starts, without waiting for it. On every (re)connection
-/// it makes sure the epoch marker exists and checks once that Redis will not evict nonces.
+/// it makes sure the epoch marker and the skew record exist (the record at the MaxSkew in force then)
+/// and checks once that Redis will not evict nonces.
 /// </summary>
-internal sealed partial class RedisNonceStoreStartup(RedisConnection connection, RedisNonceStore store, ILogger<RedisNonceStoreStartup> logger) : IHostedService
+internal sealed partial class RedisNonceStoreStartup(
+    RedisConnection connection, RedisNonceStore store, IOptionsMonitor<HmacOptions> options, ILogger<RedisNonceStoreStartup> logger) : IHostedService
 {
     private int _policyChecked;
 
@@ -29,7 +32,7 @@ internal sealed partial class RedisNonceStoreStartup(RedisConnection connection,
 
     private async Task OnConnectedAsync(ConnectionMultiplexer multiplexer)
     {
-        await store.EnsureEpochAsync(multiplexer);
+        await store.EnsureEpochAsync(multiplexer, options.Get(HmacDefaults.AuthenticationScheme).MaxSkewSeconds);
         if (Interlocked.Exchange(ref _policyChecked, 1) == 0)
         {
             await CheckEvictionPolicyAsync(multiplexer);
