@@ -94,7 +94,7 @@ internal sealed partial class HmacHandler(
             return Fail("signature mismatch");
         }
 
-        NonceResult recorded;
+        NonceOutcome recorded;
         try
         {
             recorded = await nonces.TryRecordAsync(client.KeyId, nonce, timestamp, maxSkew, Context.RequestAborted);
@@ -103,12 +103,17 @@ internal sealed partial class HmacHandler(
         {
             return Fail("nonce store unavailable, retry later", StatusCodes.Status503ServiceUnavailable);
         }
-        return recorded switch
+        if (recorded.WidenedFromSeconds is { } previousSkew)
+        {
+            LogSkewWidened(Logger, previousSkew, maxSkew);
+        }
+        return recorded.Result switch
         {
             NonceResult.Recorded => AuthenticateResult.Success(new AuthenticationTicket(
                 new ClaimsPrincipal(GatewayIdentity.Create(HmacDefaults.AuthenticationScheme, client.KeyId, client.Scopes)), Scheme.Name)),
             NonceResult.Replayed => Fail("nonce already used"),
-            NonceResult.OutsideWindow => Fail("timestamp outside the allowed window"),
+            NonceResult.BeforeWidening => Fail("request signed before MaxSkew was widened; sign it again"),
+            NonceResult.OlderThanPreviousSkew => Fail("timestamp older than the previous MaxSkew, which still holds for requests signed just after a widening; sign it again"),
             _ => Fail("request signed before the nonce store was reset; sign it again"),
         };
     }
@@ -168,4 +173,7 @@ internal sealed partial class HmacHandler(
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
     private static partial void LogBodyUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5142, Level = LogLevel.Warning, Message = "HMAC MaxSkew widened from {PreviousSeconds} s to {MaxSkewSeconds} s: nonces are kept for the wider skew from now on, and requests signed before now are refused once (clients must sign them again)")]
+    private static partial void LogSkewWidened(ILogger logger, long previousSeconds, long maxSkewSeconds);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Auth.Hmac.Nonces;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hmac;
@@ -18,7 +19,10 @@ public sealed class HmacMaxSkewTests : IDisposable
     private const long NarrowLifetime = 70;
     private const string WideSkew = "00:10:00";
 
-    private const string BeforeEpoch = "request signed before the nonce store was reset; sign it again";
+    private const string BeforeWidening = "request signed before MaxSkew was widened; sign it again";
+
+    /// <summary>The warning the instance that widens logs, once per widening.</summary>
+    private const string WidenedWarning = "HMAC MaxSkew widened from 5 s to 600 s";
 
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(15);
 
@@ -92,9 +96,16 @@ public sealed class HmacMaxSkewTests : IDisposable
         await Wait.UntilAsync(() => IsAcceptedAsync(client, HmacTestClient.Now + 60), ReloadTimeout, "a timestamp a minute ahead passes: the wider MaxSkew is in force");
         var before = backend.Count;
         using var response = await client.SendAsync(replay);
+        using var again = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/again", timestamp: (HmacTestClient.Now + 60).ToString()));
 
-        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
-        Assert.Equal(before, backend.Count);
+        Assert.Equal(BeforeWidening, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(before + 1, backend.Count);
+        await Wait.UntilAsync(() => gateway.LogText().Contains(WidenedWarning, StringComparison.Ordinal), ReloadTimeout, "the widening is logged");
+        var log = gateway.LogText();
+        Assert.Equal(1, Occurrences(log, WidenedWarning));
+        Assert.Contains("requests signed before now are refused", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(HmacTestClient.Secret, log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,8 +122,10 @@ public sealed class HmacMaxSkewTests : IDisposable
         var before = backend.Count;
         using var response = await client.SendAsync(replay);
 
-        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        Assert.Equal(BeforeWidening, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
         Assert.Equal(before, backend.Count);
+        await Wait.UntilAsync(() => restarted.LogText().Contains(WidenedWarning, StringComparison.Ordinal), ReloadTimeout, "the widening is logged");
+        Assert.Equal(1, Occurrences(restarted.LogText(), WidenedWarning));
     }
 
     [Fact]
@@ -122,18 +135,21 @@ public sealed class HmacMaxSkewTests : IDisposable
         await using var backend = await RecordingBackend.StartAsync();
         var config = HmacTestClient.Config(backend, redis).Set("Auth:Hmac:MaxSkew", NarrowSkew);
         await using var narrow = await GatewayHost.StartAsync(config);
+        // The narrow instance connected first: the skew record it writes says 5 s, and the wide one leaves it.
+        await HmacTestClient.WaitPastEpochAsync(redis);
+        Assert.Equal("5 0 0", await redis.CommandAsync("GET", NonceKeys.Skew));
         await using var wide = await GatewayProcess.StartAsync(config.Clone().Set("Auth:Hmac:MaxSkew", WideSkew), readyPath: "/readyz");
         using var narrowClient = narrow.CreateClient();
         using var wideClient = narrow.CreateClient(baseAddress: wide.BaseAddress);
-        await HmacTestClient.WaitPastEpochAsync(redis);
 
         using var replay = await HmacTestClient.SendAcceptedAsync(narrowClient, "/api/orders/pay");
         await ExpireNonceAsync(redis, replay, NarrowLifetime);
         var before = backend.Count;
         using var refused = await wideClient.SendAsync(replay);
 
-        Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
+        Assert.Equal(BeforeWidening, await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized));
         Assert.Equal(before, backend.Count);
+        await Wait.UntilAsync(() => wide.Output.Contains(WidenedWarning, StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the wide instance logs the widening");
 
         // Signed after that: the narrow instance now keeps its nonces as long as the wide one's skew needs.
         await HmacTestClient.WaitPastEpochAsync(redis);
@@ -165,6 +181,9 @@ public sealed class HmacMaxSkewTests : IDisposable
 
     private static async Task<long> NonceTtlAsync(RedisServer redis, HttpRequestMessage accepted) =>
         long.Parse(await redis.CommandAsync("TTL", HmacTestClient.NonceKey(accepted)));
+
+    private static int Occurrences(string text, string value) =>
+        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
 
     private static async Task<bool> IsAcceptedAsync(HttpClient client, long timestamp)
     {

@@ -113,6 +113,7 @@ public sealed class HmacRedisFaultTests
         Assert.Equal(BeforeEpoch, await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
         Assert.Equal(before, stack.Backend.Count);
         Assert.Equal("300 0 0", await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
+        await Wait.UntilAsync(() => stack.Gateway.LogText().Contains($"no skew record {NonceKeys.Skew}", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the reset is logged, naming the record");
         await HmacTestClient.WaitPastEpochAsync(stack.Redis);
         using var fresh = await stack.Client.SendAsync(HmacTestClient.Create("GET", "/api/orders/fresh"));
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);

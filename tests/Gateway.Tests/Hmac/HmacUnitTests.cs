@@ -115,8 +115,8 @@ public sealed class HmacUnitTests
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
             store.TryRecordAsync("k", "nonce-123456", now, 300, default).AsTask())));
 
-        Assert.Equal(1, results.Count(r => r == NonceResult.Recorded));
-        Assert.Equal(49, results.Count(r => r == NonceResult.Replayed));
+        Assert.Equal(1, results.Count(r => r.Result == NonceResult.Recorded));
+        Assert.Equal(49, results.Count(r => r.Result == NonceResult.Replayed));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class HmacUnitTests
         await store.TryRecordAsync("k", "nonce-0002", now, 300, default);
 
         await Assert.ThrowsAsync<NonceStoreUnavailableException>(() => store.TryRecordAsync("k", "nonce-0003", now, 300, default).AsTask());
-        Assert.Equal(NonceResult.Replayed, await store.TryRecordAsync("k", "nonce-0001", now, 300, default));
+        Assert.Equal(NonceResult.Replayed, (await store.TryRecordAsync("k", "nonce-0001", now, 300, default)).Result);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class HmacUnitTests
 
         var result = await store.TryRecordAsync("k", "nonce-0001", DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10, 300, default);
 
-        Assert.Equal(NonceResult.BeforeEpoch, result);
+        Assert.Equal(new NonceOutcome(NonceResult.BeforeEpoch), result);
     }
 
     [Fact]
@@ -195,8 +195,8 @@ public sealed class HmacUnitTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
         var maxSkew = (long)TimeSpan.MaxValue.TotalSeconds;
 
-        Assert.Equal(NonceResult.Recorded, await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default));
-        Assert.Equal(NonceResult.Replayed, await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default));
+        Assert.Equal(NonceResult.Recorded, (await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default)).Result);
+        Assert.Equal(NonceResult.Replayed, (await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default)).Result);
     }
 
     private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)

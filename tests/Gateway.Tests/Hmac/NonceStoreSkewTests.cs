@@ -25,10 +25,11 @@ public sealed class NonceStoreSkewTests
         await store.AdvanceAsync(71);
         var replay = await store.RecordAsync("nonce-0001", signed, maxSkew: 600);
 
-        Assert.Equal(NonceResult.BeforeEpoch, replay);
+        Assert.Equal(NonceResult.BeforeWidening, replay);
         // Signed after the widening (from the next second on): accepted.
         await store.AdvanceAsync(1);
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0002", store.Now, maxSkew: 600));
+        Assert.Equal([(5L, 600L)], store.Widenings);
     }
 
     [Theory]
@@ -44,6 +45,7 @@ public sealed class NonceStoreSkewTests
         var replay = await store.RecordAsync("nonce-0002", signed, maxSkew: 600);
 
         Assert.Equal(NonceResult.Replayed, replay);
+        Assert.Empty(store.Widenings);
     }
 
     [Theory]
@@ -55,17 +57,18 @@ public sealed class NonceStoreSkewTests
         // A client clock 55 s ahead: accepted under a 60 s skew, kept 180 s from t0, i.e. until 125 s past its timestamp.
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", t0 + 55, maxSkew: 60));
         await store.AdvanceAsync(1);
-        Assert.Equal(NonceResult.BeforeEpoch, await store.RecordAsync("nonce-0002", store.Now, maxSkew: 1800));
+        Assert.Equal(NonceResult.BeforeWidening, await store.RecordAsync("nonce-0002", store.Now, maxSkew: 1800));
 
         await store.AdvanceAsync(180);
         // Signed after the widening epoch and 126 s old: inside 30 minutes, but its nonce is gone.
         var replay = await store.RecordAsync("nonce-0001", t0 + 55, maxSkew: 1800);
 
-        Assert.Equal(NonceResult.OutsideWindow, replay);
+        Assert.Equal(NonceResult.OlderThanPreviousSkew, replay);
         // The price: until a minute past the old skew after the widening, requests signed then are held to
         // the old skew. Signed from then on, the wider skew applies in full.
-        Assert.Equal(NonceResult.OutsideWindow, await store.RecordAsync("nonce-0003", store.Now - 100, maxSkew: 1800));
+        Assert.Equal(NonceResult.OlderThanPreviousSkew, await store.RecordAsync("nonce-0003", store.Now - 100, maxSkew: 1800));
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0004", store.Now - 59, maxSkew: 1800));
+        Assert.Equal([(60L, 1800L)], store.Widenings);
     }
 
     [Theory]
@@ -76,15 +79,33 @@ public sealed class NonceStoreSkewTests
         var t0 = store.Now;
         Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", t0 + 5, maxSkew: 5));
         await store.AdvanceAsync(1);
-        Assert.Equal(NonceResult.BeforeEpoch, await store.RecordAsync("nonce-0002", store.Now, maxSkew: 200));
+        Assert.Equal(NonceResult.BeforeWidening, await store.RecordAsync("nonce-0002", store.Now, maxSkew: 200));
         await store.AdvanceAsync(1);
-        Assert.Equal(NonceResult.BeforeEpoch, await store.RecordAsync("nonce-0003", store.Now, maxSkew: 1800));
+        Assert.Equal(NonceResult.BeforeWidening, await store.RecordAsync("nonce-0003", store.Now, maxSkew: 1800));
 
         await store.AdvanceAsync(69);
         // 66 s old: inside both wider skews, but it was recorded under 5 s.
         var replay = await store.RecordAsync("nonce-0001", t0 + 5, maxSkew: 1800);
 
-        Assert.Equal(NonceResult.OutsideWindow, replay);
+        Assert.Equal(NonceResult.OlderThanPreviousSkew, replay);
+        Assert.Equal([(5L, 200L), (200L, 1800L)], store.Widenings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task ConcurrentCallsWithAWiderSkew_ReportTheWideningOnce(string kind)
+    {
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 5);
+        Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", store.Now, maxSkew: 5));
+        await store.AdvanceAsync(1);
+
+        // Signed ahead of the clocks (the gateway's and Redis's), so that the widening's epoch refuses none of them.
+        var signed = store.Now + 30;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            store.Store.TryRecordAsync("client-1", $"concurrent-{i:D4}", signed, 600, default).AsTask())));
+
+        Assert.Equal([5L], outcomes.Where(o => o.WidenedFromSeconds is not null).Select(o => o.WidenedFromSeconds!.Value));
+        Assert.All(outcomes, o => Assert.Equal(NonceResult.Recorded, o.Result));
     }
 
     /// <summary>
@@ -112,6 +133,11 @@ public sealed class NonceStoreSkewTests
 
         public long Now => _clock.GetUtcNow().ToUnixTimeSeconds();
 
+        public INonceStore Store => _store;
+
+        /// <summary>The widenings <see cref="RecordAsync"/> calls reported, as (from, to) in seconds.</summary>
+        public List<(long From, long To)> Widenings { get; } = [];
+
         /// <summary>
         /// A store that has served for an hour with <paramref name="servedWithSkew"/>: in Redis, an epoch an hour
         /// old and the skew record that gateways with that skew write; the memory store takes it from the first
@@ -138,7 +164,11 @@ public sealed class NonceStoreSkewTests
 
         public async Task<NonceResult> RecordAsync(string nonce, long timestamp, long maxSkew)
         {
-            var result = await _store.TryRecordAsync(KeyId, nonce, timestamp, maxSkew, default);
+            var (result, widenedFrom) = await _store.TryRecordAsync(KeyId, nonce, timestamp, maxSkew, default);
+            if (widenedFrom is { } from)
+            {
+                Widenings.Add((from, maxSkew));
+            }
             if (result == NonceResult.Recorded && _redis is not null)
             {
                 var ttl = long.Parse(await _redis.CommandAsync("TTL", NonceKeys.For(KeyId, nonce)));

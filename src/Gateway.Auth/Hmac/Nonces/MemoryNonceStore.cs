@@ -41,17 +41,23 @@ internal sealed class MemoryNonceStore : INonceStore
         _skew = new SkewState(RefusedUpTo: time.GetUtcNow().ToUnixTimeSeconds() - 1, MaxSkew: NoSkewYet, GuardUntil: 0, GuardSkew: 0);
     }
 
-    public ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
+    public ValueTask<NonceOutcome> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        var skew = SkewFor(maxSkewSeconds, now);
+        var (skew, widenedFrom) = SkewFor(maxSkewSeconds, now);
+        return ValueTask.FromResult(new NonceOutcome(Record(keyId, nonce, timestamp, now, skew), widenedFrom));
+    }
+
+    private NonceResult Record(string keyId, string nonce, long timestamp, long now, SkewState skew)
+    {
         if (timestamp <= skew.RefusedUpTo)
         {
-            return ValueTask.FromResult(NonceResult.BeforeEpoch);
+            // As in the script: a widening leaves GuardUntil past the epoch it set, the start leaves it at 0.
+            return skew.GuardUntil > skew.RefusedUpTo ? NonceResult.BeforeWidening : NonceResult.BeforeEpoch;
         }
         if (timestamp <= skew.GuardUntil && now - timestamp > skew.GuardSkew)
         {
-            return ValueTask.FromResult(NonceResult.OutsideWindow);
+            return NonceResult.OlderThanPreviousSkew;
         }
 
         var expiry = now + NonceKeys.LifetimeSeconds(skew.MaxSkew);
@@ -62,12 +68,12 @@ internal sealed class MemoryNonceStore : INonceStore
             {
                 if (existing > now)
                 {
-                    return ValueTask.FromResult(NonceResult.Replayed);
+                    return NonceResult.Replayed;
                 }
                 // Expired: take it over atomically; a concurrent taker makes this fail and we look again.
                 if (_expiries.TryUpdate(key, expiry, existing))
                 {
-                    return ValueTask.FromResult(NonceResult.Recorded);
+                    return NonceResult.Recorded;
                 }
                 continue;
             }
@@ -78,22 +84,26 @@ internal sealed class MemoryNonceStore : INonceStore
             }
             if (_expiries.TryAdd(key, expiry))
             {
-                return ValueTask.FromResult(NonceResult.Recorded);
+                return NonceResult.Recorded;
             }
         }
     }
 
-    /// <summary>The skew state for a caller with <paramref name="maxSkewSeconds"/>, widened first if that is the largest yet.</summary>
-    private SkewState SkewFor(long maxSkewSeconds, long now)
+    /// <summary>
+    /// The skew state for a caller with <paramref name="maxSkewSeconds"/>, widened first if that is the largest
+    /// yet; with the skew this call widened from, if it did.
+    /// </summary>
+    private (SkewState State, long? WidenedFrom) SkewFor(long maxSkewSeconds, long now)
     {
         while (true)
         {
             var current = Volatile.Read(ref _skew);
             if (maxSkewSeconds <= current.MaxSkew)
             {
-                return current;
+                return (current, null);
             }
-            var widened = current.MaxSkew == NoSkewYet
+            var first = current.MaxSkew == NoSkewYet;
+            var widened = first
                 ? current with { MaxSkew = maxSkewSeconds }
                 : new SkewState(
                     RefusedUpTo: Math.Max(current.RefusedUpTo, now),
@@ -102,7 +112,7 @@ internal sealed class MemoryNonceStore : INonceStore
                     GuardSkew: current.GuardUntil <= now ? current.MaxSkew : current.GuardSkew);
             if (Interlocked.CompareExchange(ref _skew, widened, current) == current)
             {
-                return widened;
+                return (widened, first ? null : current.MaxSkew);
             }
         }
     }

@@ -51,9 +51,12 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
         """;
 
     // KEYS[3] nonce key; ARGV[1] request timestamp, ARGV[2] gateway time, ARGV[3] this gateway's MaxSkew,
-    // ARGV[4] the allowance for clock differences (all in seconds). Returns 1 recorded, 0 replayed, 2 before
-    // the epoch, 3 older than the skew its nonce may have been kept for, 4 skew record unreadable (nothing
-    // checked, nothing written).
+    // ARGV[4] the allowance for clock differences (all in seconds). Returns {verdict, wiped, widenedFrom}:
+    //  - verdict: 1 recorded, 0 replayed, 2 signed before an epoch a reset set, 5 signed before an epoch a
+    //    widening set, 3 older than the skew its nonce may have been kept for, 4 skew record unreadable
+    //    (nothing checked, nothing written);
+    //  - wiped: 0, or the reset this call made: 1 epoch was missing, 2 record was missing (as EpochScript);
+    //  - widenedFrom: -1, or the max this call widened from.
     //
     // A gateway whose skew exceeds max widens it, because nonces recorded so far may expire while the
     // wider skew still accepts their timestamps:
@@ -62,18 +65,21 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
     //    now + old max + allowance) keep the old skew (guardSkew) as their window: their nonces are
     //    surely kept that long. If an earlier widening's guard still covers timestamps after the new
     //    epoch, its smaller guardSkew stays.
-    // Every nonce recorded from then on is kept for the wider skew.
+    // Every nonce recorded from then on is kept for the wider skew. Which of the two moved the epoch last
+    // shows in the record: a reset leaves guardUntil at 0, a widening sets it past the epoch.
     internal const string RecordScript = SharedFunctions + """
         local timestamp, now, skew, allowance = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local epoch = tonumber(redis.call('GET', KEYS[1]))
         local state, max, guardUntil, guardSkew = 'missing'
+        local wiped, widenedFrom = 0, -1
         if epoch then
           state, max, guardUntil, guardSkew = readRecord()
           if state == 'unreadable' then
-            return 4
+            return {4, wiped, widenedFrom}
           end
         end
         if state == 'missing' then
+          wiped = epoch and 2 or 1
           epoch = reset(epoch, now, skew)
           max, guardUntil, guardSkew = skew, 0, 0
         elseif skew > max then
@@ -83,21 +89,23 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
             guardSkew = max
           end
           guardUntil = widened + max + allowance
+          widenedFrom = max
           max = skew
           epoch = math.max(epoch, widened)
           redis.call('SET', KEYS[1], epoch)
           redis.call('SET', KEYS[2], max .. ' ' .. guardUntil .. ' ' .. guardSkew)
         end
+        local verdict
         if timestamp <= epoch then
-          return 2
+          verdict = guardUntil > epoch and 5 or 2
+        elseif timestamp <= guardUntil and now - timestamp > guardSkew then
+          verdict = 3
+        elseif redis.call('SET', KEYS[3], '1', 'NX', 'EX', 2 * max + allowance) then
+          verdict = 1
+        else
+          verdict = 0
         end
-        if timestamp <= guardUntil and now - timestamp > guardSkew then
-          return 3
-        end
-        if redis.call('SET', KEYS[3], '1', 'NX', 'EX', 2 * max + allowance) then
-          return 1
-        end
-        return 0
+        return {verdict, wiped, widenedFrom}
         """;
 
     // ARGV[1] gateway time, ARGV[2] this gateway's MaxSkew. Run on every (re)connection so that a Redis
@@ -126,14 +134,14 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
     private static readonly RedisKey SkewKey = NonceKeys.Skew;
     private static readonly RedisValue ClockAllowance = NonceKeys.ClockAllowanceSeconds;
 
-    public async ValueTask<NonceResult> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
+    public async ValueTask<NonceOutcome> TryRecordAsync(string keyId, string nonce, long timestamp, long maxSkewSeconds, CancellationToken cancellationToken)
     {
-        RedisResult result;
+        RedisResult[]? answer;
         try
         {
             var multiplexer = await connection.GetAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             var now = time.GetUtcNow().ToUnixTimeSeconds();
-            result = await multiplexer.GetDatabase().ScriptEvaluateAsync(
+            answer = (RedisResult[]?)await multiplexer.GetDatabase().ScriptEvaluateAsync(
                 RecordScript,
                 [EpochKey, SkewKey, NonceKeys.For(keyId, nonce)],
                 [timestamp, now, maxSkewSeconds, ClockAllowance]).WaitAsync(cancellationToken);
@@ -143,16 +151,24 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
             LogUnavailable(logger, ex);
             throw new NonceStoreUnavailableException("the nonce store is unavailable", ex);
         }
+        if (answer is not [var verdict, var wiped, var widenedFrom])
+        {
+            throw new NonceStoreUnavailableException("the nonce store gave an answer of the wrong shape");
+        }
 
-        return (int)result switch
+        ReportReset((int)wiped);
+        var result = (int)verdict switch
         {
             1 => NonceResult.Recorded,
             0 => NonceResult.Replayed,
             2 => NonceResult.BeforeEpoch,
-            3 => NonceResult.OutsideWindow,
+            5 => NonceResult.BeforeWidening,
+            3 => NonceResult.OlderThanPreviousSkew,
             4 => throw Unreadable(),
             var other => throw new NonceStoreUnavailableException(string.Create(CultureInfo.InvariantCulture, $"the nonce store answered {other}")),
         };
+        var previous = (long)widenedFrom;
+        return new NonceOutcome(result, previous >= 0 ? previous : null);
     }
 
     /// <summary>
@@ -165,23 +181,32 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
         {
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             var outcome = (int)await multiplexer.GetDatabase().ScriptEvaluateAsync(EpochScript, [EpochKey, SkewKey], [now, maxSkewSeconds]);
-            switch (outcome)
+            if (outcome == 4)
             {
-                case 1:
-                    LogNewEpoch(logger);
-                    break;
-                case 2:
-                    LogSkewRecordMissing(logger, NonceKeys.Skew);
-                    break;
-                case 4:
-                    LogSkewRecordUnreadable(logger, NonceKeys.Skew);
-                    break;
+                LogSkewRecordUnreadable(logger, NonceKeys.Skew);
+            }
+            else
+            {
+                ReportReset(outcome);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             // The record script sets them too, in the same round trip as the nonce; this is only early.
             LogUnavailable(logger, ex);
+        }
+    }
+
+    /// <summary>Logs the reset a script made: 1 the epoch was missing, 2 the skew record was.</summary>
+    private void ReportReset(int wiped)
+    {
+        if (wiped == 1)
+        {
+            LogNewEpoch(logger);
+        }
+        else if (wiped == 2)
+        {
+            LogSkewRecordMissing(logger, NonceKeys.Skew);
         }
     }
 
