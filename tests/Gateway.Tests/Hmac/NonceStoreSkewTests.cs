@@ -64,11 +64,25 @@ public sealed class NonceStoreSkewTests
         var replay = await store.RecordAsync("nonce-0001", t0 + 55, maxSkew: 1800);
 
         Assert.Equal(NonceResult.OlderThanPreviousSkew, replay);
-        // The price: until a minute past the old skew after the widening, requests signed then are held to
-        // the old skew. Signed from then on, the wider skew applies in full.
-        Assert.Equal(NonceResult.OlderThanPreviousSkew, await store.RecordAsync("nonce-0003", store.Now - 100, maxSkew: 1800));
-        Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0004", store.Now - 59, maxSkew: 1800));
         Assert.Equal([(60L, 1800L)], store.Widenings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task AfterAWidening_TheOldSkewHoldsForRequestsSignedUntilAMinutePastIt_AndNoLonger(string kind)
+    {
+        await using var store = await SkewedStore.StartAsync(kind, servedWithSkew: 60);
+        Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0001", store.Now, maxSkew: 60));
+        // Well ahead of Redis's clock, so that the widening happens at the gateway's time, to the second.
+        await store.AdvanceAsync(10);
+        var widened = store.Now;
+        Assert.Equal(NonceResult.BeforeWidening, await store.RecordAsync("nonce-0002", widened, maxSkew: 1800));
+        var guardUntil = widened + 60 + 60;
+
+        // Long after the guard: 179 and 178 s old, both beyond the old 60 s and well inside 30 minutes.
+        await store.AdvanceAsync(300);
+        Assert.Equal(NonceResult.OlderThanPreviousSkew, await store.RecordAsync("nonce-0003", guardUntil, maxSkew: 1800));
+        Assert.Equal(NonceResult.Recorded, await store.RecordAsync("nonce-0004", guardUntil + 1, maxSkew: 1800));
     }
 
     [Theory]
