@@ -12,9 +12,9 @@ internal static class HmacConfigValidator
         var section = context.Root.GetSection(HmacDefaults.ConfigSection);
 
         var maxSkew = section["MaxSkew"];
-        if (maxSkew is not null && !(AuthConfigValidator.TryParsePositiveTimeSpan(maxSkew, out var skew) && skew <= HmacDefaults.MaxSkewLimit))
+        if (maxSkew is not null && !(AuthConfigValidator.TryParsePositiveTimeSpan(maxSkew, out var skew) && skew >= HmacDefaults.MinMaxSkew && skew <= HmacDefaults.MaxSkewLimit))
         {
-            context.Error($"{HmacDefaults.ConfigSection}:MaxSkew", $"'{maxSkew}' is not a positive time span up to {HmacDefaults.MaxSkewLimit} (e.g. \"00:05:00\")");
+            context.Error($"{HmacDefaults.ConfigSection}:MaxSkew", $"'{maxSkew}' is not a time span from {HmacDefaults.MinMaxSkew} to {HmacDefaults.MaxSkewLimit} (e.g. \"00:05:00\"; timestamps are whole seconds)");
         }
         var maxBody = section["MaxBodyBytes"];
         if (maxBody is not null && !(long.TryParse(maxBody, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes > 0))

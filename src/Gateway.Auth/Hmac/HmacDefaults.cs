@@ -23,6 +23,12 @@ public static class HmacDefaults
     /// means two hours of nonces in Redis; more than that is a misconfigured clock, not a window to open.
     /// </summary>
     public static readonly TimeSpan MaxSkewLimit = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The smallest <c>MaxSkew</c> config accepts. Timestamps are whole seconds and the window is used in
+    /// whole seconds, so anything shorter would be a window of 0 s that refuses nearly every request.
+    /// </summary>
+    public static readonly TimeSpan MinMaxSkew = TimeSpan.FromSeconds(1);
     public const long DefaultMaxBodyBytes = 1024 * 1024;
 
     /// <summary>Unix seconds fit in 11 digits until the year 5138; longer values are refused before parsing.</summary>

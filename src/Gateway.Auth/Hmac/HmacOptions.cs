@@ -13,7 +13,8 @@ public sealed class HmacOptions : AuthenticationSchemeOptions
 
     /// <summary>
     /// <see cref="MaxSkew"/> in whole seconds, the unit of timestamps and of the nonce store: a conversion
-    /// that cannot throw, whatever the config held.
+    /// that cannot throw, whatever the config held. Config validation keeps MaxSkew from 1 second to an
+    /// hour, so this is never 0; a fraction of a second is dropped.
     /// </summary>
     internal long MaxSkewSeconds => (long)MaxSkew.TotalSeconds;
 

@@ -5,7 +5,7 @@ using Gateway.Tests.Infrastructure;
 namespace Gateway.Tests.Hmac;
 
 /// <summary>
-/// <c>Auth:Hmac:MaxSkew</c> against the real gateway and a real redis-server: its upper bound at start,
+/// <c>Auth:Hmac:MaxSkew</c> against the real gateway and a real redis-server: its bounds at start,
 /// in <c>validate</c> and on reload; and widening it (reload, restart, another instance) without
 /// reopening replays of requests accepted under the narrower skew.
 /// </summary>
@@ -30,16 +30,18 @@ public sealed class HmacMaxSkewTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Fact]
-    public async Task Validate_MaxSkewOverOneHour_ExitsOne_NamingTheField()
+    [Theory]
+    [InlineData(HugeSkew)]
+    [InlineData("00:00:00.5")]
+    public async Task Validate_MaxSkewOutsideOneSecondToOneHour_ExitsOne_NamingTheField(string maxSkew)
     {
-        var path = WriteConfig(HmacTestClient.Config("http://127.0.0.1:9/", redis: null).Set("Auth:Hmac:MaxSkew", HugeSkew));
+        var path = WriteConfig(HmacTestClient.Config("http://127.0.0.1:9/", redis: null).Set("Auth:Hmac:MaxSkew", maxSkew));
 
         var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
 
         Assert.Equal(1, code);
         Assert.Contains("Auth:Hmac:MaxSkew", output, StringComparison.Ordinal);
-        Assert.Contains("01:00:00", output, StringComparison.Ordinal);
+        Assert.Contains("from 00:00:01 to 01:00:00", output, StringComparison.Ordinal);
         Assert.DoesNotContain(HmacTestClient.Secret, output, StringComparison.Ordinal);
     }
 

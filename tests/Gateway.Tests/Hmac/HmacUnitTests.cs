@@ -171,20 +171,23 @@ public sealed class HmacUnitTests
     [InlineData("10675199.02:48:05.4775807")]
     [InlineData("00:00:00")]
     [InlineData("-00:05:00")]
+    [InlineData("00:00:00.5")]
+    [InlineData("00:00:00.9999999")]
     public void ConfigValidator_MaxSkewOutsideItsBounds_IsAnErrorNamingIt(string maxSkew)
     {
         var errors = Validate(new() { ["Auth:Hmac:MaxSkew"] = maxSkew });
 
         var error = Assert.Single(errors);
         Assert.StartsWith("Auth:Hmac:MaxSkew: ", error, StringComparison.Ordinal);
-        Assert.Contains("01:00:00", error, StringComparison.Ordinal);
+        Assert.Contains("from 00:00:01 to 01:00:00", error, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("01:00:00")]
     [InlineData("00:05:00")]
     [InlineData("00:00:01")]
-    public void ConfigValidator_MaxSkewUpToOneHour_IsValid(string maxSkew) =>
+    [InlineData("00:00:01.5")]
+    public void ConfigValidator_MaxSkewFromOneSecondToOneHour_IsValid(string maxSkew) =>
         Assert.Empty(Validate(new() { ["Auth:Hmac:MaxSkew"] = maxSkew }));
 
     [Fact]
