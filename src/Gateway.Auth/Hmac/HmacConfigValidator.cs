@@ -25,9 +25,14 @@ internal static class HmacConfigValidator
         foreach (var client in section.GetSection("Clients").GetChildren())
         {
             var path = $"{HmacDefaults.ConfigSection}:Clients:{client.Key}";
-            if (!IsValidKeyId(client.Key))
+            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
             {
-                context.Error(path, $"a key id is 1 to {HmacDefaults.MaxKeyIdLength} printable ASCII characters without spaces or commas (it becomes the X-Client-Id header)");
+                context.Error(path, $"the key id {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
+            }
+            else if (client.Key.Length > HmacDefaults.MaxKeyIdLength)
+            {
+                // The handler refuses longer X-API-Key values before looking them up.
+                context.Error(path, $"the key id is longer than {HmacDefaults.MaxKeyIdLength} characters");
             }
             // Never echo the secret, not even a prefix.
             var secret = client["Secret"];
@@ -55,21 +60,5 @@ internal static class HmacConfigValidator
                 context.Error($"ConnectionStrings:{HmacDefaults.RedisConnectionStringName}", "is not a valid StackExchange.Redis configuration string");
             }
         }
-    }
-
-    private static bool IsValidKeyId(string keyId)
-    {
-        if (keyId.Length is 0 or > HmacDefaults.MaxKeyIdLength)
-        {
-            return false;
-        }
-        foreach (var c in keyId)
-        {
-            if (c <= 0x20 || c >= 0x7F || c == ',')
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

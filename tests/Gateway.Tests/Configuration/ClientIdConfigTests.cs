@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Gateway.Auth;
 using Gateway.Auth.ApiKeys;
 using Gateway.Auth.Configuration;
+using Gateway.Auth.Hmac;
+using Gateway.Tests.Hmac;
 using Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -76,8 +78,42 @@ public sealed class ClientIdConfigTests : IDisposable
         });
 
         var error = Assert.Single(errors);
-        Assert.StartsWith($"Auth:Hmac:Clients:{keyId}: ", error, StringComparison.Ordinal);
+        Assert.StartsWith($"Auth:Hmac:Clients:{keyId}: the key id {HeaderValue.ClientIdProblem(keyId)}; ", error, StringComparison.Ordinal);
+        Assert.Contains("X-Client-Id", error, StringComparison.Ordinal);
         Assert.DoesNotContain(HmacSecret, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("billing team")]
+    [InlineData("payment-service.production.internal")]
+    public void HmacKeyId_ThatIsAClientId_IsValid_AsForOtherClients(string keyId) =>
+        Assert.Empty(Validate(new() { [$"Auth:Hmac:Clients:{keyId}:Secret"] = HmacSecret }));
+
+    [Fact]
+    public void HmacKeyId_LongerThanTheHandlerReads_IsAnError()
+    {
+        var keyId = new string('k', HmacDefaults.MaxKeyIdLength + 1);
+
+        var error = Assert.Single(Validate(new() { [$"Auth:Hmac:Clients:{keyId}:Secret"] = HmacSecret }));
+
+        Assert.StartsWith($"Auth:Hmac:Clients:{keyId}: the key id is longer than 256 characters", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HmacKeyId_WithAnInnerSpace_SignsAndIsForwardedAsItsClientId()
+    {
+        const string keyId = "billing team";
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = HmacTestClient.Config(backend, redis: null)
+            .Set($"Auth:Hmac:Clients:{keyId}:Secret", HmacSecret)
+            .Set($"Auth:Hmac:Clients:{keyId}:Scopes", new JsonArray(HmacTestClient.Scope));
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        using var response = await client.SendAsync(HmacTestClient.Create("GET", "/api/orders/1", keyId: keyId, secret: HmacSecret));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(keyId, backend.Last.Header("X-Client-Id"));
     }
 
     [Theory]
