@@ -74,9 +74,9 @@ public static class GatewayApp
         var app = builder.Build();
         // YARP's checks need its registered policies and transforms, so they join once the app is built.
         app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
-        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
-        guard.Attach((IConfigurationRoot)app.Configuration);
-        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        app.Services.GetRequiredService<ConfigReloadGuard>().Attach(
+            (IConfigurationRoot)app.Configuration,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
         return app;
     }
 
