@@ -94,8 +94,9 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
         }
         catch (Exception ex)
         {
-            // A config that cannot be checked does not go live.
-            errors = [$"the config could not be checked: {ex.Message}"];
+            // A config that cannot be checked does not go live. The type, not the message: a message
+            // may quote the value it choked on, and values can be secrets.
+            errors = [$"the config could not be checked: {ex.GetType().Name} during validation"];
         }
         if (errors.Count > 0)
         {

@@ -107,7 +107,8 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                 var address = destination["Address"];
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 {
-                    context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", $"'{address}' is not an absolute http(s) URL");
+                    // Not quoted: an address can carry credentials (http://user:password@host/) and come from the secrets directory.
+                    context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", address is null ? "is missing" : "is not an absolute http(s) URL");
                 }
             }
         }

@@ -9,6 +9,8 @@ namespace Gateway.Configuration;
 /// reader <c>LoadFromConfig</c> uses, passed through the registered config filters, then validated by
 /// the app's <see cref="IConfigValidator"/>, which knows the registered policies and transforms.
 /// Run before a config goes live, so that what YARP would refuse is refused whole, credentials included.
+/// Errors name the route or cluster and the field, never a value: any value under <c>ReverseProxy</c>
+/// may come from the secrets directory, and YARP's messages quote what they refuse.
 /// </summary>
 internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters)
 {
@@ -39,10 +41,10 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
             }
             catch (Exception ex)
             {
-                context.Error(path, Describe(ex));
+                context.Error(path, WithoutValues(entry, Describe(ex)));
                 continue;
             }
-            AddErrors(context, path, await validator.ValidateClusterAsync(cluster));
+            AddErrors(context, entry, path, await validator.ValidateClusterAsync(cluster));
             clusters[cluster.ClusterId] = cluster;
         }
 
@@ -63,10 +65,10 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
             }
             catch (Exception ex)
             {
-                context.Error(path, Describe(ex));
+                context.Error(path, WithoutValues(entry, Describe(ex)));
                 continue;
             }
-            AddErrors(context, path, await validator.ValidateRouteAsync(route));
+            AddErrors(context, entry, path, await validator.ValidateRouteAsync(route));
         }
     }
 
@@ -86,18 +88,37 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         }
         catch (Exception ex)
         {
-            var message = Describe(ex);
-            context.Error(FieldQuotedIn(entry, message) ?? path, $"YARP cannot read it: {message}");
+            context.Error(FieldHolding(entry, ex) ?? path, $"YARP cannot read it: {Unreadable(ex)}");
             return null;
         }
     }
 
     /// <summary>
-    /// YARP's parse errors quote the value ("String 'maybe' was not recognized as a valid Boolean.")
-    /// but not its key: the key holding that value, when exactly one does.
+    /// The kind of value YARP could not read, from the exception's type alone: .NET's parse messages
+    /// quote the value ("String 'maybe' was not recognized as a valid Boolean.").
     /// </summary>
-    private static string? FieldQuotedIn(IConfigurationSection entry, string message)
+    private static string Unreadable(Exception ex)
     {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+        return ex switch
+        {
+            OverflowException => "the value is out of range for this field",
+            FormatException => "the value is not in the form this field takes (a number, a time span, true or false, ...)",
+            ArgumentException => "the value is not one this field accepts",
+            _ => $"the value could not be read ({ex.GetType().Name})",
+        };
+    }
+
+    /// <summary>
+    /// The key whose value YARP's parse error quotes, when exactly one does: the message names the
+    /// value but not its key. Only the key is reported.
+    /// </summary>
+    private static string? FieldHolding(IConfigurationSection entry, Exception error)
+    {
+        var message = Describe(error);
         var quoted = entry.AsEnumerable()
             .Where(kv => !string.IsNullOrEmpty(kv.Value) && message.Contains($"'{kv.Value}'", StringComparison.Ordinal))
             .Select(kv => kv.Key)
@@ -105,14 +126,37 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         return quoted.Count == 1 ? quoted[0] : null;
     }
 
+    /// <summary>
+    /// <paramref name="message"/> with every value of <paramref name="entry"/> replaced by the field that
+    /// holds it (<c>the load balancing policy &lt;LoadBalancingPolicy&gt;</c>): YARP's validation
+    /// messages quote what they refuse.
+    /// </summary>
+    private static string WithoutValues(IConfigurationSection entry, string message)
+    {
+        var values = entry.AsEnumerable()
+            .Where(kv => !string.IsNullOrEmpty(kv.Value) && kv.Key.Length > entry.Path.Length)
+            .OrderByDescending(kv => kv.Value!.Length);
+        foreach (var (key, value) in values)
+        {
+            var field = $"<{key[(entry.Path.Length + 1)..]}>";
+            message = message.Replace($"'{value}'", field, StringComparison.Ordinal).Replace($"\"{value}\"", field, StringComparison.Ordinal);
+            // Unquoted too, when long enough not to be a word of the message itself.
+            if (value!.Length >= 8)
+            {
+                message = message.Replace(value, field, StringComparison.Ordinal);
+            }
+        }
+        return message;
+    }
+
     private static bool AlreadyFaulted(ConfigValidationContext context, string path) =>
         context.Errors.Any(error => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
 
-    private static void AddErrors(ConfigValidationContext context, string path, IList<Exception> errors)
+    private static void AddErrors(ConfigValidationContext context, IConfigurationSection entry, string path, IList<Exception> errors)
     {
         foreach (var error in errors)
         {
-            context.Error(path, Describe(error));
+            context.Error(path, WithoutValues(entry, Describe(error)));
         }
     }
 
