@@ -92,6 +92,11 @@ public static class GatewayApp
         var baseDirectory = Path.GetDirectoryName(configFile)!;
         // The config file's directory is the content root, so the paths ASP.NET Core resolves itself
         // (Kestrel's certificate files) resolve against it like every other relative path in the config.
+        // A content root set to another directory is refused rather than silently overridden.
+        if (ConfigFileLocator.ContentRootConflict(args, configFile) is { } conflict)
+        {
+            throw new GatewayConfigException(conflict);
+        }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
