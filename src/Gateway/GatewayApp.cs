@@ -59,7 +59,8 @@ public static class GatewayApp
         var builder = CreateBuilder(args, configPath, out paths);
 
         builder.AddGatewaySerilog();
-        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
+        var developmentCertificate = DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory);
+        KestrelSetup.Configure(builder, developmentCertificate);
 
         builder.Services.AddGatewayAuth(builder.Configuration);
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
@@ -72,8 +73,14 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
+        var validator = app.Services.GetRequiredService<GatewayConfigValidator>();
         // YARP's checks need its registered policies and transforms, so they join once the app is built.
-        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        validator.AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        if (developmentCertificate is not null)
+        {
+            // What Kestrel was given decides which endpoints need a certificate, now and on every reload.
+            validator.AttachDevelopmentCertificate();
+        }
         app.Services.GetRequiredService<ConfigReloadGuard>().Attach(
             (IConfigurationRoot)app.Configuration,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
@@ -102,7 +109,7 @@ public static class GatewayApp
             Args = args,
             ContentRootPath = Directory.Exists(baseDirectory) ? baseDirectory : null,
         });
-        var validator = new GatewayConfigValidator(baseDirectory, developmentCertificate: builder.Environment.IsDevelopment());
+        var validator = new GatewayConfigValidator(baseDirectory, development: builder.Environment.IsDevelopment());
         var guard = new ConfigReloadGuard(validator);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(validator);
