@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Gateway.Auth.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
@@ -5,7 +6,7 @@ namespace Gateway.Configuration;
 
 /// <summary>
 /// YARP's own checks of the <c>ReverseProxy</c> routes and clusters (policies, transforms, session
-/// affinity, health checks), done as YARP does when it applies a config: each entry read with the
+/// affinity, health checks), done as YARP does when it applies a config: the entries read with the
 /// reader <c>LoadFromConfig</c> uses, passed through the registered config filters, then validated by
 /// the app's <see cref="IConfigValidator"/>, which knows the registered policies and transforms.
 /// Run before a config goes live, so that what YARP would refuse is refused whole, credentials included.
@@ -24,11 +25,13 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
     public async Task ValidateAsync(ConfigValidationContext context)
     {
         var proxy = context.Root.GetSection("ReverseProxy");
-        var clusters = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
+        var (routes, clusters) = Read(context, proxy);
+
+        var filtered = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in proxy.GetSection("Clusters").GetChildren())
         {
             var path = $"ReverseProxy:Clusters:{entry.Key}";
-            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Clusters.Single() is not { } cluster)
+            if (AlreadyFaulted(context, path) || !clusters.TryGetValue(entry.Key, out var cluster))
             {
                 continue;
             }
@@ -45,19 +48,19 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
                 continue;
             }
             AddErrors(context, entry, path, await validator.ValidateClusterAsync(cluster));
-            clusters[cluster.ClusterId] = cluster;
+            filtered[cluster.ClusterId] = cluster;
         }
 
         foreach (var entry in proxy.GetSection("Routes").GetChildren())
         {
             var path = $"ReverseProxy:Routes:{entry.Key}";
-            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Routes.Single() is not { } route)
+            if (AlreadyFaulted(context, path) || !routes.TryGetValue(entry.Key, out var route))
             {
                 continue;
             }
             try
             {
-                clusters.TryGetValue(route.ClusterId ?? "", out var cluster);
+                filtered.TryGetValue(route.ClusterId ?? "", out var cluster);
                 foreach (var filter in _filters)
                 {
                     route = await filter.ConfigureRouteAsync(route, cluster, CancellationToken.None);
@@ -73,23 +76,76 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
     }
 
     /// <summary>
-    /// One route or cluster, alone, through YARP's config reader, so that a value YARP cannot parse
-    /// (a bool, a number, a time span) is reported against its entry.
+    /// The routes and clusters as YARP's config reader sees them, by id. The whole section is read at
+    /// once; only when YARP cannot read it is each entry read alone, so that a value YARP cannot parse
+    /// (a bool, a number, a time span) is reported against its entry and field.
     /// </summary>
-    private static IProxyConfig? Read(ConfigValidationContext context, IConfigurationSection entry, string path)
+    private static (Dictionary<string, RouteConfig> Routes, Dictionary<string, ClusterConfig> Clusters) Read(ConfigValidationContext context, IConfigurationSection proxy)
     {
-        var alone = new ConfigurationBuilder().AddInMemoryCollection(entry.AsEnumerable()).Build();
+        var routes = new Dictionary<string, RouteConfig>(StringComparer.OrdinalIgnoreCase);
+        var clusters = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
+        if (TryRead(proxy, out var whole, out _))
+        {
+            foreach (var cluster in whole.Clusters)
+            {
+                clusters[cluster.ClusterId] = cluster;
+            }
+            foreach (var route in whole.Routes)
+            {
+                routes[route.RouteId] = route;
+            }
+            return (routes, clusters);
+        }
+
+        foreach (var entry in proxy.GetSection("Clusters").GetChildren())
+        {
+            if (ReadAlone(context, entry, $"ReverseProxy:Clusters:{entry.Key}") is { } read)
+            {
+                clusters[entry.Key] = read.Clusters.Single();
+            }
+        }
+        foreach (var entry in proxy.GetSection("Routes").GetChildren())
+        {
+            if (ReadAlone(context, entry, $"ReverseProxy:Routes:{entry.Key}") is { } read)
+            {
+                routes[entry.Key] = read.Routes.Single();
+            }
+        }
+        return (routes, clusters);
+    }
+
+    private static IProxyConfig? ReadAlone(ConfigValidationContext context, IConfigurationSection entry, string path)
+    {
+        if (AlreadyFaulted(context, path))
+        {
+            return null;
+        }
+        if (TryRead(entry, out var read, out var error))
+        {
+            return read;
+        }
+        context.Error(FieldHolding(entry, error) ?? path, $"YARP cannot read it: {Unreadable(error)}");
+        return null;
+    }
+
+    /// <summary>Reads <paramref name="section"/> (the whole <c>ReverseProxy</c> section, or one entry of it) with YARP's own config reader.</summary>
+    private static bool TryRead(IConfigurationSection section, [NotNullWhen(true)] out IProxyConfig? config, [NotNullWhen(false)] out Exception? error)
+    {
+        var alone = new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable()).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddReverseProxy().LoadFromConfig(alone.GetSection("ReverseProxy"));
         using var reader = services.BuildServiceProvider();
         try
         {
-            return reader.GetRequiredService<IProxyConfigProvider>().GetConfig();
+            config = reader.GetRequiredService<IProxyConfigProvider>().GetConfig();
+            error = null;
+            return true;
         }
         catch (Exception ex)
         {
-            context.Error(FieldHolding(entry, ex) ?? path, $"YARP cannot read it: {Unreadable(ex)}");
-            return null;
+            config = null;
+            error = ex;
+            return false;
         }
     }
 
