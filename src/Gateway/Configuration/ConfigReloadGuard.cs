@@ -8,9 +8,9 @@ namespace Gateway.Configuration;
 /// with the sources the gateway does not watch, such as environment variables, exactly as they
 /// stand) is validated whole, YARP's own checks included. If it validates, every source that differs
 /// from what is live is published together; if not, nothing changes and the rejection is logged,
-/// naming the fields at fault, never a value. So a change that was rejected only for want of its
-/// other half (a new HMAC client in the config before its secret file exists) goes live with that
-/// half when it arrives, instead of waiting for someone to touch the first file again.
+/// naming the fields at fault (never a secret's value). So a change that was rejected only for want
+/// of its other half (a new HMAC client in the config before its secret file exists) goes live with
+/// that half when it arrives, instead of waiting for someone to touch the first file again.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle (AvailableWaitHandle is not used), so there is nothing to release.")]
 internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator)
