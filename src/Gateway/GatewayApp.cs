@@ -59,7 +59,8 @@ public static class GatewayApp
         var builder = CreateBuilder(args, configPath, out paths);
 
         builder.AddGatewaySerilog();
-        KestrelSetup.Configure(builder, DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory));
+        var developmentCertificate = DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory);
+        KestrelSetup.Configure(builder, developmentCertificate);
 
         builder.Services.AddGatewayAuth(builder.Configuration);
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, RouteAuthorizationPolicyProvider>();
@@ -72,11 +73,17 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
+        var validator = app.Services.GetRequiredService<GatewayConfigValidator>();
         // YARP's checks need its registered policies and transforms, so they join once the app is built.
-        app.Services.GetRequiredService<GatewayConfigValidator>().AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
-        var guard = app.Services.GetRequiredService<ConfigReloadGuard>();
-        guard.Attach((IConfigurationRoot)app.Configuration);
-        guard.AttachLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        validator.AttachProxyValidator(app.Services.GetRequiredService<ProxyConfigValidator>());
+        if (developmentCertificate is not null)
+        {
+            // What Kestrel was given decides which endpoints need a certificate, now and on every reload.
+            validator.AttachDevelopmentCertificate();
+        }
+        app.Services.GetRequiredService<ConfigReloadGuard>().Attach(
+            (IConfigurationRoot)app.Configuration,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
         return app;
     }
 
@@ -92,12 +99,17 @@ public static class GatewayApp
         var baseDirectory = Path.GetDirectoryName(configFile)!;
         // The config file's directory is the content root, so the paths ASP.NET Core resolves itself
         // (Kestrel's certificate files) resolve against it like every other relative path in the config.
+        // A content root set to another directory is refused rather than silently overridden.
+        if (ConfigFileLocator.ContentRootConflict(args, configFile) is { } conflict)
+        {
+            throw new GatewayConfigException(conflict);
+        }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = Directory.Exists(baseDirectory) ? baseDirectory : null,
         });
-        var validator = new GatewayConfigValidator(baseDirectory, developmentCertificate: builder.Environment.IsDevelopment());
+        var validator = new GatewayConfigValidator(baseDirectory, development: builder.Environment.IsDevelopment());
         var guard = new ConfigReloadGuard(validator);
         UseValidatedSources(builder, configFile, explicitConfig: configPath is not null, guard);
         builder.Services.AddSingleton(validator);

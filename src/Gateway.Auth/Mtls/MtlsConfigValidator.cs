@@ -31,9 +31,9 @@ internal static class MtlsConfigValidator
         foreach (var client in section.GetSection("Clients").GetChildren())
         {
             var path = $"{MtlsDefaults.ConfigSection}:Clients:{client.Key}";
-            if (!MtlsSubjectName.IsAcceptable(client.Key, out _))
+            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
             {
-                context.Error(path, "a CN must be printable ASCII without commas");
+                context.Error(path, $"the CN {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
             }
             ScopeListValidator.Validate(context, client.GetSection("Scopes"), $"{path}:Scopes");
         }

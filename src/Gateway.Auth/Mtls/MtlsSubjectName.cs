@@ -6,8 +6,9 @@ namespace Gateway.Auth.Mtls;
 /// <summary>
 /// Reads the one CN of a certificate subject. The CN becomes the client id and a header value, so it
 /// is read from the encoded name itself (not a formatted string that could hide a second CN) and
-/// refused when ambiguous or unsafe: more than one CN, none, or characters outside printable ASCII,
-/// or a comma (which would make <c>X-Client-CN</c> look like a DN).
+/// refused when ambiguous or unsafe: more than one CN, none, characters outside printable ASCII, a
+/// comma (which would make <c>X-Client-CN</c> look like a DN), or a space at either end (which a
+/// header parser strips, so the backend would see another name).
 /// </summary>
 internal static class MtlsSubjectName
 {
@@ -64,25 +65,19 @@ internal static class MtlsSubjectName
         return true;
     }
 
-    /// <summary>The rule for a CN (from a certificate or a config key): non-empty printable ASCII without commas.</summary>
+    /// <summary>
+    /// The rule for a CN, from a certificate or the allowed list in the config: the CN becomes
+    /// <c>X-Client-Id</c>, so it follows <see cref="HeaderValue.ClientIdProblem"/> (non-empty printable
+    /// ASCII, no comma, no space at either end).
+    /// </summary>
     public static bool IsAcceptable(string commonName, out string reason)
     {
+        if (HeaderValue.ClientIdProblem(commonName) is { } problem)
+        {
+            reason = $"client certificate CN {problem}";
+            return false;
+        }
         reason = string.Empty;
-        if (commonName.Length == 0)
-        {
-            reason = "client certificate CN is empty";
-            return false;
-        }
-        if (!HeaderValue.IsPrintableAscii(commonName))
-        {
-            reason = "client certificate CN contains control or non-ASCII characters";
-            return false;
-        }
-        if (commonName.Contains(','))
-        {
-            reason = "client certificate CN contains a comma";
-            return false;
-        }
         return true;
     }
 }

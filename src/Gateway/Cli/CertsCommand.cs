@@ -49,7 +49,7 @@ internal static class CertsCommand
                 default:
                     if (!MtlsSubjectName.IsAcceptable(args[i], out _))
                     {
-                        stderr.WriteLine($"'{args[i]}' is not a usable CN: printable ASCII without commas");
+                        stderr.WriteLine($"'{args[i]}' is not a usable CN: printable ASCII without commas or spaces at either end");
                         return 2;
                     }
                     commonNames.Add(args[i]);

@@ -3,61 +3,60 @@ using System.Diagnostics.CodeAnalysis;
 namespace Gateway.Configuration;
 
 /// <summary>
-/// Decides whether a changed config file or secrets directory may go live: the candidate is layered
-/// with the other sources exactly as they stand (environment variables, secrets files, the other
-/// JSON file) and validated whole, YARP's own checks included. A rejected reload is logged, naming
-/// the fields at fault (never a secret's value), and changes nothing.
+/// Decides what goes live when a config file or the secrets directory changes. Every validated source
+/// is read again from disk, not just the one that changed, and the candidate (those reads, layered
+/// with the sources the gateway does not watch, such as environment variables, exactly as they
+/// stand) is validated whole, YARP's own checks included. If it validates, every source that differs
+/// from what is live is published together; if not, nothing changes and the rejection is logged,
+/// naming the fields at fault (never a secret's value). So a change that was rejected only for want
+/// of its other half (a new HMAC client in the config before its secret file exists) goes live with
+/// that half when it arrives, instead of waiting for someone to touch the first file again.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle (AvailableWaitHandle is not used), so there is nothing to release.")]
 internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator)
 {
-    // One reload at a time, so two sources that change together are validated together.
+    // One reload at a time. Each reads every source, so two sources that change together are
+    // validated together, and the later reload finds nothing new.
     private readonly SemaphoreSlim _reloading = new(1, 1);
+    private readonly Lock _attaching = new();
     private IConfigurationRoot? _root;
     private ILogger? _logger;
+    private bool _changedBeforeAttach;
 
-    public void Attach(IConfigurationRoot root) => _root = root;
-
-    public void AttachLogger(ILogger logger) => _logger = logger;
-
-    /// <summary>Reads <paramref name="changed"/> again and publishes what it read only if the whole config then validates.</summary>
-    public async Task ReloadAsync(ValidatedConfigurationProvider changed)
+    /// <summary>Starts guarding <paramref name="root"/>'s validated sources, catching up on a change that came while the app was being built.</summary>
+    public void Attach(IConfigurationRoot root, ILogger logger)
     {
+        bool missed;
+        lock (_attaching)
+        {
+            _root = root;
+            _logger = logger;
+            missed = _changedBeforeAttach;
+        }
+        if (missed)
+        {
+            _ = ReloadAsync();
+        }
+    }
+
+    /// <summary>Reads every validated source again and publishes what differs only if the whole config then validates.</summary>
+    public async Task ReloadAsync()
+    {
+        IConfigurationRoot root;
+        lock (_attaching)
+        {
+            if (_root is null)
+            {
+                _changedBeforeAttach = true;
+                return;
+            }
+            root = _root;
+        }
+
         await _reloading.WaitAsync();
         try
         {
-            IDictionary<string, string?> candidate;
-            try
-            {
-                candidate = changed.Read();
-            }
-            catch (Exception ex) when (ex is GatewayConfigException or IOException or UnauthorizedAccessException)
-            {
-                Rejected(changed.Location, [ex is GatewayConfigException g ? string.Join("; ", g.Errors) : ex.Message]);
-                return;
-            }
-            if (changed.Holds(candidate))
-            {
-                return;
-            }
-
-            IReadOnlyList<string> errors;
-            try
-            {
-                errors = await validator.ValidateAsync(Layered(changed, candidate));
-            }
-            catch (Exception ex)
-            {
-                // A config that cannot be checked does not go live.
-                errors = [$"the config could not be checked: {ex.Message}"];
-            }
-            if (errors.Count > 0)
-            {
-                Rejected(changed.Location, errors);
-                return;
-            }
-            changed.Publish(candidate);
-            Accepted(changed.Location);
+            await ReloadAllAsync([.. root.Providers]);
         }
         finally
         {
@@ -65,36 +64,77 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
         }
     }
 
-    private IConfigurationRoot Layered(ValidatedConfigurationProvider changed, IDictionary<string, string?> candidate)
+    private async Task ReloadAllAsync(IReadOnlyList<IConfigurationProvider> providers)
+    {
+        var candidates = new Dictionary<ValidatedConfigurationProvider, IDictionary<string, string?>>(ReferenceEqualityComparer.Instance);
+        foreach (var validated in providers.OfType<ValidatedConfigurationProvider>())
+        {
+            try
+            {
+                candidates[validated] = validated.Read();
+            }
+            catch (Exception ex) when (ex is GatewayConfigException or IOException or UnauthorizedAccessException)
+            {
+                // GatewayConfigException names the file and what is wrong; the I/O exceptions name the path.
+                Rejected(validated.Location, ex is GatewayConfigException g ? g.Errors : [ex.Message]);
+                return;
+            }
+        }
+        var changed = candidates.Where(c => !c.Key.Holds(c.Value)).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        var locations = string.Join(", ", changed.Select(c => c.Key.Location));
+
+        IReadOnlyList<string> errors;
+        try
+        {
+            errors = await validator.ValidateAsync(Layered(providers, candidates));
+        }
+        catch (Exception ex)
+        {
+            // A config that cannot be checked does not go live. The type, not the message: a message
+            // may quote the value it choked on, and values can be secrets.
+            errors = [$"the config could not be checked: {ex.GetType().Name} during validation"];
+        }
+        if (errors.Count > 0)
+        {
+            Rejected(locations, errors);
+            return;
+        }
+        ValidatedConfigurationProvider.PublishTogether(changed);
+        Accepted(locations);
+    }
+
+    /// <summary>The configuration the candidate would make: each validated source as read from disk, every other source as it stands, in their order.</summary>
+    private static IConfigurationRoot Layered(
+        IReadOnlyList<IConfigurationProvider> providers,
+        Dictionary<ValidatedConfigurationProvider, IDictionary<string, string?>> candidates)
     {
         var builder = new ConfigurationBuilder();
-        foreach (var provider in _root?.Providers ?? [])
+        foreach (var provider in providers)
         {
-            var layer = ReferenceEquals(provider, changed)
-                ? candidate
-                : provider is ValidatedConfigurationProvider validated ? validated.Snapshot() : ConfigurationSnapshot.Flatten(provider);
-            builder.AddInMemoryCollection(layer);
-        }
-        if (_root is null)
-        {
-            builder.AddInMemoryCollection(candidate);
+            builder.AddInMemoryCollection(provider is ValidatedConfigurationProvider validated
+                ? candidates[validated]
+                : ConfigurationSnapshot.Flatten(provider));
         }
         return builder.Build();
     }
 
-    private void Rejected(string path, IReadOnlyList<string> errors)
+    private void Rejected(string locations, IReadOnlyList<string> errors)
     {
         if (_logger is not null)
         {
-            LogRejected(_logger, path, errors.Count, string.Join(" | ", errors));
+            LogRejected(_logger, locations, errors.Count, string.Join(" | ", errors));
         }
     }
 
-    private void Accepted(string path)
+    private void Accepted(string locations)
     {
         if (_logger is not null)
         {
-            LogAccepted(_logger, path);
+            LogAccepted(_logger, locations);
         }
     }
 

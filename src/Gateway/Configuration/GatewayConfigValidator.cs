@@ -11,18 +11,25 @@ namespace Gateway.Configuration;
 /// checks of the routes and clusters. The same check runs at start, on every reload and in
 /// <c>validate</c>, so what the verb accepts is exactly what the gateway serves.
 /// </summary>
-/// <param name="developmentCertificate">True in Development, where the gateway makes a server certificate when none is configured.</param>
-internal sealed class GatewayConfigValidator(string baseDirectory, bool developmentCertificate)
+/// <param name="development">True in the Development environment.</param>
+internal sealed class GatewayConfigValidator(string baseDirectory, bool development)
 {
     private ProxyConfigValidator? _proxy;
+    private bool _developmentCertificate;
 
     /// <summary>YARP's checks need the built app's policies and transforms; until it is attached they are skipped.</summary>
     public void AttachProxyValidator(ProxyConfigValidator proxy) => _proxy = proxy;
 
+    /// <summary>
+    /// Kestrel's HTTPS defaults hold the development certificate (Development, with no certificate
+    /// configured at start), so an HTTPS endpoint without a certificate of its own is served with it.
+    /// </summary>
+    public void AttachDevelopmentCertificate() => _developmentCertificate = true;
+
     public async Task<IReadOnlyList<string>> ValidateAsync(IConfiguration configuration)
     {
         var context = ValidateRules(configuration, baseDirectory);
-        KestrelConfigValidator.Validate(context, developmentCertificate);
+        KestrelConfigValidator.Validate(context, development, _developmentCertificate);
         if (_proxy is not null)
         {
             await _proxy.ValidateAsync(context);
@@ -107,7 +114,8 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                 var address = destination["Address"];
                 if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 {
-                    context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", $"'{address}' is not an absolute http(s) URL");
+                    // Not quoted: an address can carry credentials (http://user:password@host/) and come from the secrets directory.
+                    context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", address is null ? "is missing" : "is not an absolute http(s) URL");
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Gateway.Auth.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
@@ -5,10 +6,12 @@ namespace Gateway.Configuration;
 
 /// <summary>
 /// YARP's own checks of the <c>ReverseProxy</c> routes and clusters (policies, transforms, session
-/// affinity, health checks), done as YARP does when it applies a config: each entry read with the
+/// affinity, health checks), done as YARP does when it applies a config: the entries read with the
 /// reader <c>LoadFromConfig</c> uses, passed through the registered config filters, then validated by
 /// the app's <see cref="IConfigValidator"/>, which knows the registered policies and transforms.
 /// Run before a config goes live, so that what YARP would refuse is refused whole, credentials included.
+/// Errors name the route or cluster and the field, never a value: any value under <c>ReverseProxy</c>
+/// may come from the secrets directory, and YARP's messages quote what they refuse.
 /// </summary>
 internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters)
 {
@@ -22,11 +25,13 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
     public async Task ValidateAsync(ConfigValidationContext context)
     {
         var proxy = context.Root.GetSection("ReverseProxy");
-        var clusters = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
+        var (routes, clusters) = Read(context, proxy);
+
+        var filtered = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in proxy.GetSection("Clusters").GetChildren())
         {
             var path = $"ReverseProxy:Clusters:{entry.Key}";
-            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Clusters.Single() is not { } cluster)
+            if (AlreadyFaulted(context, path) || !clusters.TryGetValue(entry.Key, out var cluster))
             {
                 continue;
             }
@@ -39,23 +44,23 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
             }
             catch (Exception ex)
             {
-                context.Error(path, Describe(ex));
+                context.Error(path, WithoutValues(entry, Describe(ex)));
                 continue;
             }
-            AddErrors(context, path, await validator.ValidateClusterAsync(cluster));
-            clusters[cluster.ClusterId] = cluster;
+            AddErrors(context, entry, path, await validator.ValidateClusterAsync(cluster));
+            filtered[cluster.ClusterId] = cluster;
         }
 
         foreach (var entry in proxy.GetSection("Routes").GetChildren())
         {
             var path = $"ReverseProxy:Routes:{entry.Key}";
-            if (AlreadyFaulted(context, path) || Read(context, entry, path)?.Routes.Single() is not { } route)
+            if (AlreadyFaulted(context, path) || !routes.TryGetValue(entry.Key, out var route))
             {
                 continue;
             }
             try
             {
-                clusters.TryGetValue(route.ClusterId ?? "", out var cluster);
+                filtered.TryGetValue(route.ClusterId ?? "", out var cluster);
                 foreach (var filter in _filters)
                 {
                     route = await filter.ConfigureRouteAsync(route, cluster, CancellationToken.None);
@@ -63,41 +68,113 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
             }
             catch (Exception ex)
             {
-                context.Error(path, Describe(ex));
+                context.Error(path, WithoutValues(entry, Describe(ex)));
                 continue;
             }
-            AddErrors(context, path, await validator.ValidateRouteAsync(route));
+            AddErrors(context, entry, path, await validator.ValidateRouteAsync(route));
         }
     }
 
     /// <summary>
-    /// One route or cluster, alone, through YARP's config reader, so that a value YARP cannot parse
-    /// (a bool, a number, a time span) is reported against its entry.
+    /// The routes and clusters as YARP's config reader sees them, by id. The whole section is read at
+    /// once; only when YARP cannot read it is each entry read alone, so that a value YARP cannot parse
+    /// (a bool, a number, a time span) is reported against its entry and field.
     /// </summary>
-    private static IProxyConfig? Read(ConfigValidationContext context, IConfigurationSection entry, string path)
+    private static (Dictionary<string, RouteConfig> Routes, Dictionary<string, ClusterConfig> Clusters) Read(ConfigValidationContext context, IConfigurationSection proxy)
     {
-        var alone = new ConfigurationBuilder().AddInMemoryCollection(entry.AsEnumerable()).Build();
+        var routes = new Dictionary<string, RouteConfig>(StringComparer.OrdinalIgnoreCase);
+        var clusters = new Dictionary<string, ClusterConfig>(StringComparer.OrdinalIgnoreCase);
+        if (TryRead(proxy, out var whole, out _))
+        {
+            foreach (var cluster in whole.Clusters)
+            {
+                clusters[cluster.ClusterId] = cluster;
+            }
+            foreach (var route in whole.Routes)
+            {
+                routes[route.RouteId] = route;
+            }
+            return (routes, clusters);
+        }
+
+        foreach (var entry in proxy.GetSection("Clusters").GetChildren())
+        {
+            if (ReadAlone(context, entry, $"ReverseProxy:Clusters:{entry.Key}") is { } read)
+            {
+                clusters[entry.Key] = read.Clusters.Single();
+            }
+        }
+        foreach (var entry in proxy.GetSection("Routes").GetChildren())
+        {
+            if (ReadAlone(context, entry, $"ReverseProxy:Routes:{entry.Key}") is { } read)
+            {
+                routes[entry.Key] = read.Routes.Single();
+            }
+        }
+        return (routes, clusters);
+    }
+
+    private static IProxyConfig? ReadAlone(ConfigValidationContext context, IConfigurationSection entry, string path)
+    {
+        if (AlreadyFaulted(context, path))
+        {
+            return null;
+        }
+        if (TryRead(entry, out var read, out var error))
+        {
+            return read;
+        }
+        context.Error(FieldHolding(entry, error) ?? path, $"YARP cannot read it: {Unreadable(error)}");
+        return null;
+    }
+
+    /// <summary>Reads <paramref name="section"/> (the whole <c>ReverseProxy</c> section, or one entry of it) with YARP's own config reader.</summary>
+    private static bool TryRead(IConfigurationSection section, [NotNullWhen(true)] out IProxyConfig? config, [NotNullWhen(false)] out Exception? error)
+    {
+        var alone = new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable()).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddReverseProxy().LoadFromConfig(alone.GetSection("ReverseProxy"));
         using var reader = services.BuildServiceProvider();
         try
         {
-            return reader.GetRequiredService<IProxyConfigProvider>().GetConfig();
+            config = reader.GetRequiredService<IProxyConfigProvider>().GetConfig();
+            error = null;
+            return true;
         }
         catch (Exception ex)
         {
-            var message = Describe(ex);
-            context.Error(FieldQuotedIn(entry, message) ?? path, $"YARP cannot read it: {message}");
-            return null;
+            config = null;
+            error = ex;
+            return false;
         }
     }
 
     /// <summary>
-    /// YARP's parse errors quote the value ("String 'maybe' was not recognized as a valid Boolean.")
-    /// but not its key: the key holding that value, when exactly one does.
+    /// The kind of value YARP could not read, from the exception's type alone: .NET's parse messages
+    /// quote the value ("String 'maybe' was not recognized as a valid Boolean.").
     /// </summary>
-    private static string? FieldQuotedIn(IConfigurationSection entry, string message)
+    private static string Unreadable(Exception ex)
     {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+        return ex switch
+        {
+            OverflowException => "the value is out of range for this field",
+            FormatException => "the value is not in the form this field takes (a number, a time span, true or false, ...)",
+            ArgumentException => "the value is not one this field accepts",
+            _ => $"the value could not be read ({ex.GetType().Name})",
+        };
+    }
+
+    /// <summary>
+    /// The key whose value YARP's parse error quotes, when exactly one does: the message names the
+    /// value but not its key. Only the key is reported.
+    /// </summary>
+    private static string? FieldHolding(IConfigurationSection entry, Exception error)
+    {
+        var message = Describe(error);
         var quoted = entry.AsEnumerable()
             .Where(kv => !string.IsNullOrEmpty(kv.Value) && message.Contains($"'{kv.Value}'", StringComparison.Ordinal))
             .Select(kv => kv.Key)
@@ -105,14 +182,37 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         return quoted.Count == 1 ? quoted[0] : null;
     }
 
+    /// <summary>
+    /// <paramref name="message"/> with every value of <paramref name="entry"/> replaced by the field that
+    /// holds it (<c>the load balancing policy &lt;LoadBalancingPolicy&gt;</c>): YARP's validation
+    /// messages quote what they refuse.
+    /// </summary>
+    private static string WithoutValues(IConfigurationSection entry, string message)
+    {
+        var values = entry.AsEnumerable()
+            .Where(kv => !string.IsNullOrEmpty(kv.Value) && kv.Key.Length > entry.Path.Length)
+            .OrderByDescending(kv => kv.Value!.Length);
+        foreach (var (key, value) in values)
+        {
+            var field = $"<{key[(entry.Path.Length + 1)..]}>";
+            message = message.Replace($"'{value}'", field, StringComparison.Ordinal).Replace($"\"{value}\"", field, StringComparison.Ordinal);
+            // Unquoted too, when long enough not to be a word of the message itself.
+            if (value!.Length >= 8)
+            {
+                message = message.Replace(value, field, StringComparison.Ordinal);
+            }
+        }
+        return message;
+    }
+
     private static bool AlreadyFaulted(ConfigValidationContext context, string path) =>
         context.Errors.Any(error => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
 
-    private static void AddErrors(ConfigValidationContext context, string path, IList<Exception> errors)
+    private static void AddErrors(ConfigValidationContext context, IConfigurationSection entry, string path, IList<Exception> errors)
     {
         foreach (var error in errors)
         {
-            context.Error(path, Describe(error));
+            context.Error(path, WithoutValues(entry, Describe(error)));
         }
     }
 

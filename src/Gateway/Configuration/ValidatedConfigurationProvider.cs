@@ -3,9 +3,10 @@ using Microsoft.Extensions.Primitives;
 namespace Gateway.Configuration;
 
 /// <summary>
-/// A configuration source the gateway reloads itself: on a change the source is read whole and handed
-/// to the <see cref="ConfigReloadGuard"/>, which publishes it only if the whole configuration then
-/// validates. Until then, and when it does not, the provider keeps serving its last good data.
+/// A configuration source the gateway reloads itself: a change to it asks the
+/// <see cref="ConfigReloadGuard"/> to read every such source again and publish them only if the whole
+/// configuration then validates. Until then, and when it does not, the provider keeps serving its last
+/// good data.
 /// </summary>
 internal abstract class ValidatedConfigurationProvider(ConfigReloadGuard guard) : ConfigurationProvider, IDisposable
 {
@@ -24,18 +25,26 @@ internal abstract class ValidatedConfigurationProvider(ConfigReloadGuard guard) 
 
     public override void Load() => Data = Read();
 
-    /// <summary>This provider's keys and values, for building a candidate with the other sources layered around it.</summary>
-    public IDictionary<string, string?> Snapshot() => new Dictionary<string, string?>(Data, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>True when <paramref name="candidate"/> is what this provider already serves.</summary>
     public bool Holds(IDictionary<string, string?> candidate) =>
         candidate.Count == Data.Count && candidate.All(kv => Data.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
-    /// <summary>Makes a validated candidate live.</summary>
-    public void Publish(IDictionary<string, string?> data)
+    /// <summary>
+    /// Makes validated candidates live together: every provider's data first, then their reload
+    /// signals, so whatever reacts to the first signal already reads all of the new data, never the
+    /// new config file with the old secrets.
+    /// </summary>
+    public static void PublishTogether(IReadOnlyCollection<KeyValuePair<ValidatedConfigurationProvider, IDictionary<string, string?>>> candidates)
     {
-        Data = data;
-        OnReload();
+        ArgumentNullException.ThrowIfNull(candidates);
+        foreach (var (provider, data) in candidates)
+        {
+            provider.Data = data;
+        }
+        foreach (var (provider, _) in candidates)
+        {
+            provider.OnReload();
+        }
     }
 
     public void Dispose()
@@ -59,6 +68,6 @@ internal abstract class ValidatedConfigurationProvider(ConfigReloadGuard guard) 
     {
         // Editors and secret mounts write in several steps; wait for the change to settle before reading.
         await Task.Delay(ReloadDelay);
-        await guard.ReloadAsync(this);
+        await guard.ReloadAsync();
     }
 }

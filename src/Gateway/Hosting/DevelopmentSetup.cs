@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Auth.Mtls;
+using Gateway.Configuration;
 
 namespace Gateway.Hosting;
 
@@ -12,11 +13,21 @@ internal static class DevelopmentSetup
 {
     public const string DevDirectory = "certs/dev";
 
-    /// <summary>Runs before validation, so files the demo config names (made on first start) exist when it is checked.</summary>
+    /// <summary>
+    /// Runs before validation, so files the demo config names (made on first start) exist when it is
+    /// checked. Throws <see cref="GatewayConfigException"/> when they cannot be written.
+    /// </summary>
     public static void Prepare(WebApplicationBuilder builder, string baseDirectory)
     {
-        Gateway.Auth.OAuth2.TokenService.TokenSigningKeyFile.CreateIfMissing(builder.Configuration, baseDirectory);
-        PrepareMtlsDemo(builder.Configuration, baseDirectory);
+        try
+        {
+            Gateway.Auth.OAuth2.TokenService.TokenSigningKeyFile.CreateIfMissing(builder.Configuration, baseDirectory);
+            PrepareMtlsDemo(builder.Configuration, baseDirectory);
+        }
+        catch (Exception ex) when (IsFileProblem(ex))
+        {
+            throw new GatewayConfigException($"Development: the demo's key and certificate files could not be made under '{baseDirectory}': {Describe(ex)}", ex);
+        }
 
         var echoUrl = builder.Configuration["Demo:EchoBackend"];
         if (!string.IsNullOrEmpty(echoUrl))
@@ -49,8 +60,34 @@ internal static class DevelopmentSetup
         DevCertificateAuthority.Create(devDirectory, clients);
     }
 
-    public static X509Certificate2? ServerCertificate(WebApplicationBuilder builder, string baseDirectory) =>
-        builder.Environment.IsDevelopment() && !KestrelSetup.HasConfiguredCertificate(builder.Configuration)
-            ? DevelopmentCertificate.LoadOrCreate(Path.Combine(baseDirectory, DevDirectory))
-            : null;
+    /// <summary>
+    /// The server certificate Kestrel's HTTPS defaults get: in Development when no endpoint (nor the
+    /// default) names one, the kept development certificate, made on first start; else none. Throws
+    /// <see cref="GatewayConfigException"/> when it cannot be read or made.
+    /// </summary>
+    public static X509Certificate2? ServerCertificate(WebApplicationBuilder builder, string baseDirectory)
+    {
+        if (!builder.Environment.IsDevelopment() || KestrelSetup.HasConfiguredCertificate(builder.Configuration))
+        {
+            return null;
+        }
+        var directory = Path.Combine(baseDirectory, DevDirectory);
+        try
+        {
+            return DevelopmentCertificate.LoadOrCreate(directory);
+        }
+        catch (Exception ex) when (IsFileProblem(ex))
+        {
+            throw new GatewayConfigException(
+                $"Development: the development server certificate could not be made in '{directory}': {Describe(ex)}. "
+                + "Make that directory writable, or name a certificate under Kestrel (e.g. Kestrel:Certificates:Default)",
+                ex);
+        }
+    }
+
+    private static bool IsFileProblem(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException;
+
+    /// <summary>The exception's type and message: these name a path or what is wrong with a file, never a key.</summary>
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.TrimEnd('.')}";
 }

@@ -12,8 +12,13 @@ namespace Gateway.Hosting;
 /// </summary>
 internal static class KestrelConfigValidator
 {
-    /// <param name="developmentCertificate">True in Development, where the gateway makes a server certificate when none is configured.</param>
-    public static void Validate(ConfigValidationContext context, bool developmentCertificate)
+    /// <param name="development">True in the Development environment.</param>
+    /// <param name="developmentCertificate">
+    /// True when Kestrel's HTTPS defaults hold the development certificate, which then serves every
+    /// endpoint without one of its own: in Development, when no certificate was configured at start
+    /// (<see cref="DevelopmentSetup.ServerCertificate"/>).
+    /// </param>
+    public static void Validate(ConfigValidationContext context, bool development, bool developmentCertificate)
     {
         var kestrel = context.Root.GetSection("Kestrel");
         var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
@@ -31,7 +36,9 @@ internal static class KestrelConfigValidator
             }
             if (!hasOwn && !hasDefault && !developmentCertificate)
             {
-                context.Error($"{path}:Certificate", "is missing: an https endpoint needs a server certificate (Path and KeyPath for PEM, or Path and Password for PFX)");
+                context.Error($"{path}:Certificate", development
+                    ? "is missing: the development certificate serves only when no endpoint names a certificate at start, so this https endpoint needs its own (Path and KeyPath for PEM, or Path and Password for PFX)"
+                    : "is missing: an https endpoint needs a server certificate (Path and KeyPath for PEM, or Path and Password for PFX)");
             }
         }
     }

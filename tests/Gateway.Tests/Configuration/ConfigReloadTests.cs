@@ -85,7 +85,7 @@ public sealed class ConfigReloadTests
 
         var log = gateway.LogText();
         Assert.Contains("ReverseProxy:Clusters:backend", log, StringComparison.Ordinal);
-        Assert.Contains("load balancing policy 'NoSuchPolicy'", log, StringComparison.Ordinal);
+        Assert.Contains("load balancing policy <LoadBalancingPolicy>", log, StringComparison.Ordinal);
         Assert.DoesNotContain("applied", log, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-new-2222"));
@@ -94,5 +94,28 @@ public sealed class ConfigReloadTests
         await gateway.RewriteConfigAsync(replacedKey);
         await Wait.UntilAsync(async () => await GetWithKeyAsync(client, "sk-new-2222") == HttpStatusCode.OK, ReloadTimeout, "the new key works");
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-old-1111"));
+    }
+
+    [Fact]
+    public async Task ReloadWithValuesYarpRefuses_IsRejected_NamingTheFieldsNeverTheValues()
+    {
+        const string unparseableOrder = "order-9b7c1e-not-a-number";
+        const string unknownPolicy = "policy-3a8f5d-unknown";
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = TransactionsConfig(backend);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        await gateway.RewriteConfigAsync(config.Clone()
+            .Set("ReverseProxy:Routes:transactions:Order", unparseableOrder)
+            .Set("ReverseProxy:Clusters:backend:LoadBalancingPolicy", unknownPolicy));
+        await Wait.UntilAsync(() => gateway.LogText().Contains("rejected", StringComparison.Ordinal), ReloadTimeout, "the rejected reload is logged");
+
+        var log = gateway.LogText();
+        Assert.Contains("ReverseProxy:Routes:transactions:Order: YARP cannot read it", log, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy <LoadBalancingPolicy>", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(unparseableOrder, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(unknownPolicy, log, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
     }
 }

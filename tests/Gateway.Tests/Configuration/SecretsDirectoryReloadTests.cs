@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Tests.Hmac;
 using Gateway.Tests.Infrastructure;
@@ -9,13 +10,16 @@ namespace Gateway.Tests.Configuration;
 /// Secrets from a key-per-file directory (GATEWAY_SECRETS_DIR, as container secrets are mounted) reload
 /// through the same guard as the config file: a changed secret is validated with everything else, and
 /// one that does not validate is rejected, logged without its value, while the previous one keeps serving.
+/// A change to either re-reads both, so a config change and the secret it needs go live together
+/// whichever lands first.
 /// </summary>
 public sealed partial class SecretsDirectoryReloadTests : IDisposable
 {
-    private const string SecretFile = $"Auth__Hmac__Clients__{HmacTestClient.KeyId}__Secret";
     private const string FirstSecret = "first-secret-0123456789abcdef";
     private const string TooShortSecret = "short-secret";
     private const string SecondSecret = "second-secret-0123456789abcdef";
+    private const string NewClient = "client-new";
+    private const string NewClientSecret = "new-client-secret-0123456789abcdef";
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(15);
 
     private readonly string _secrets = Directory.CreateTempSubdirectory("gw-secrets-").FullName;
@@ -27,20 +31,31 @@ public sealed partial class SecretsDirectoryReloadTests : IDisposable
         Directory.Delete(_staging, recursive: true);
     }
 
-    /// <summary>Replaces the secret file in one step (write elsewhere, then rename over it), as a secrets mount does.</summary>
-    private void WriteSecret(string value)
+    private static string SecretFile(string keyId) => $"Auth__Hmac__Clients__{keyId}__Secret";
+
+    /// <summary>Replaces a secret file in one step (write elsewhere, then rename over it), as a secrets mount does.</summary>
+    private void WriteSecret(string value, string keyId = HmacTestClient.KeyId)
     {
-        var staged = Path.Combine(_staging, SecretFile);
+        var staged = Path.Combine(_staging, SecretFile(keyId));
         File.WriteAllText(staged, value + "\n");
-        File.Move(staged, Path.Combine(_secrets, SecretFile), overwrite: true);
+        File.Move(staged, Path.Combine(_secrets, SecretFile(keyId)), overwrite: true);
     }
 
-    private static async Task<HttpStatusCode> GetSignedAsync(HttpClient client, string secret)
+    private static async Task<HttpStatusCode> GetSignedAsync(HttpClient client, string secret, string keyId = HmacTestClient.KeyId)
     {
-        using var request = HmacTestClient.Create("GET", "/api/orders/1", secret: secret);
+        using var request = HmacTestClient.Create("GET", "/api/orders/1", keyId: keyId, secret: secret);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
+
+    /// <summary>The Hmac route <c>/api/orders</c> (scope write:orders) and <see cref="HmacTestClient.KeyId"/> holding that scope; secrets come from the directory.</summary>
+    private static GatewayConfig OrdersConfig(RecordingBackend backend) =>
+        new GatewayConfig(backend.Url)
+            .Route("orders", "/api/orders/{**rest}", "Hmac", HmacTestClient.Scope)
+            .Set($"Auth:Hmac:Clients:{HmacTestClient.KeyId}:Scopes", new JsonArray(HmacTestClient.Scope));
+
+    private Task<GatewayProcess> StartAsync(GatewayConfig config) =>
+        GatewayProcess.StartAsync(config, environment: new Dictionary<string, string?> { ["GATEWAY_SECRETS_DIR"] = _secrets });
 
     [GeneratedRegex("Config reload of .* rejected")]
     private static partial Regex RejectedReload();
@@ -49,11 +64,8 @@ public sealed partial class SecretsDirectoryReloadTests : IDisposable
     public async Task ChangedSecretFile_IsValidatedLikeTheConfig_AndAnInvalidOneKeepsThePreviousSecretServing()
     {
         await using var backend = await RecordingBackend.StartAsync();
-        var config = new GatewayConfig(backend.Url)
-            .Route("orders", "/api/orders/{**rest}", "Hmac", HmacTestClient.Scope)
-            .Set($"Auth:Hmac:Clients:{HmacTestClient.KeyId}:Scopes", new System.Text.Json.Nodes.JsonArray(HmacTestClient.Scope));
         WriteSecret(FirstSecret);
-        await using var gateway = await GatewayProcess.StartAsync(config, environment: new Dictionary<string, string?> { ["GATEWAY_SECRETS_DIR"] = _secrets });
+        await using var gateway = await StartAsync(OrdersConfig(backend));
         using var client = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
 
@@ -78,5 +90,56 @@ public sealed partial class SecretsDirectoryReloadTests : IDisposable
         {
             Assert.DoesNotContain(secret, gateway.Output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task NewClientInTheConfig_IsRejectedUntilItsSecretFileArrives_ThenBothApplyTogether()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = OrdersConfig(backend);
+        WriteSecret(FirstSecret);
+        await using var gateway = await StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        // The config map lands first: a new client whose secret is not there yet.
+        await gateway.RewriteConfigAsync(config.Clone().Set($"Auth:Hmac:Clients:{NewClient}:Scopes", new JsonArray(HmacTestClient.Scope)));
+        await Wait.UntilAsync(() => RejectedReload().IsMatch(gateway.Output), ReloadTimeout, "the client without a secret is rejected");
+        Assert.Contains($"Auth:Hmac:Clients:{NewClient}:Secret: is missing", gateway.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetSignedAsync(client, NewClientSecret, NewClient));
+
+        // Then its secret: the config change rejected before goes live with it, scopes included.
+        WriteSecret(NewClientSecret, NewClient);
+        await Wait.UntilAsync(async () => await GetSignedAsync(client, NewClientSecret, NewClient) == HttpStatusCode.OK, ReloadTimeout, "the new client authenticates with its scope");
+        Assert.Equal(NewClient, backend.Last.Header("X-Client-Id"));
+        var appliedTogether = new Regex($"Config reload of .*appsettings.json, {Regex.Escape(_secrets)} applied");
+        await Wait.UntilAsync(() => appliedTogether.IsMatch(gateway.Output), ReloadTimeout, "the reload is logged as applying both");
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
+        Assert.DoesNotContain(NewClientSecret, gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FirstSecret, gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeletedSecretFile_IsRejectedWhileTheConfigListsTheClient_AndAppliesWithTheConfigThatDropsIt()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = OrdersConfig(backend);
+        WriteSecret(FirstSecret);
+        WriteSecret(NewClientSecret, NewClient);
+        await using var gateway = await StartAsync(config.Clone().Set($"Auth:Hmac:Clients:{NewClient}:Scopes", new JsonArray(HmacTestClient.Scope)));
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, NewClientSecret, NewClient));
+
+        // The secret goes first: rejected, since the config still lists the client; its old secret keeps working.
+        File.Delete(Path.Combine(_secrets, SecretFile(NewClient)));
+        await Wait.UntilAsync(() => RejectedReload().IsMatch(gateway.Output), ReloadTimeout, "the deleted secret is rejected");
+        Assert.Contains($"Auth:Hmac:Clients:{NewClient}:Secret: is missing", gateway.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, NewClientSecret, NewClient));
+
+        // Then the config drops the client: both apply, and the client is gone, not left scope-less.
+        await gateway.RewriteConfigAsync(config);
+        await Wait.UntilAsync(async () => await GetSignedAsync(client, NewClientSecret, NewClient) == HttpStatusCode.Unauthorized, ReloadTimeout, "the revoked client is unknown");
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
+        Assert.DoesNotContain(NewClientSecret, gateway.Output, StringComparison.Ordinal);
     }
 }

@@ -68,7 +68,7 @@ public sealed class StartupValidationTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Contains("ReverseProxy:Routes:naked: Metadata:Auth is missing", output, StringComparison.Ordinal);
-        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy <LoadBalancingPolicy>", output, StringComparison.Ordinal);
         Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
         Assert.Contains("ReverseProxy:Routes:ordered:Order: YARP cannot read it", output, StringComparison.Ordinal);
         Assert.DoesNotContain("config is valid", output, StringComparison.Ordinal);
@@ -83,9 +83,38 @@ public sealed class StartupValidationTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Contains("Gateway did not start", output, StringComparison.Ordinal);
-        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy 'NoSuchPolicy'", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend: No matching ILoadBalancingPolicy found for the load balancing policy <LoadBalancingPolicy>", output, StringComparison.Ordinal);
         Assert.Matches("ReverseProxy:Routes:good: .*NoSuchTransform", output);
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_NamesTheFieldsYarpRefuses_NeverTheirValues()
+    {
+        // Values YARP cannot parse, and a policy it does not know, each distinctive enough to find in the output.
+        const string unparseableOrder = "order-7f3a9c-not-a-number";
+        const string unparseableLimit = "limit-4d2e81-not-a-number";
+        const string unknownPolicy = "policy-5e1d02-unknown";
+        var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/")
+            .Route("ordered", "/ordered/{**rest}", "None")
+            .Set("ReverseProxy:Routes:ordered:Order", unparseableOrder)
+            .Set("ReverseProxy:Clusters:backend:HttpClient:MaxConnectionsPerServer", unparseableLimit)
+            .Set("ReverseProxy:Clusters:spare", new System.Text.Json.Nodes.JsonObject
+            {
+                ["LoadBalancingPolicy"] = unknownPolicy,
+                ["Destinations"] = new System.Text.Json.Nodes.JsonObject { ["d1"] = new System.Text.Json.Nodes.JsonObject { ["Address"] = "http://127.0.0.1:9/" } },
+            }));
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("ReverseProxy:Routes:ordered:Order: YARP cannot read it: the value is not in the form this field takes", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:backend:HttpClient:MaxConnectionsPerServer: YARP cannot read it", output, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy:Clusters:spare: No matching ILoadBalancingPolicy found for the load balancing policy <LoadBalancingPolicy>", output, StringComparison.Ordinal);
+        foreach (var value in new[] { unparseableOrder, unparseableLimit, unknownPolicy })
+        {
+            Assert.DoesNotContain(value, output, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Certificates Kestrel would fail on: a file that is not there, files that are not a certificate and key, none at all.</summary>

@@ -40,4 +40,29 @@ public sealed class KestrelCertificatePathTests : IDisposable
 
         await using var gateway = await GatewayProcess.StartAsync(_workingDirectory, baseAddress, "/healthz", environment: null, "--config", configPath);
     }
+
+    [Fact]
+    public async Task ContentRootNamingAnotherDirectory_IsRefused_NotSilentlyOverridden()
+    {
+        var configPath = Path.Combine(_configDirectory, "appsettings.json");
+        await File.WriteAllTextAsync(configPath, new GatewayConfig("http://127.0.0.1:9/").Route("public", "/public/{**rest}", "None").ToJson());
+        var elsewhere = new Dictionary<string, string?> { ["ASPNETCORE_CONTENTROOT"] = _workingDirectory };
+
+        var (argCode, argOutput) = await GatewayProcess.RunToExitAsync(_workingDirectory, "validate", "--config", configPath, "--contentRoot", _workingDirectory);
+        var (envCode, envOutput) = await GatewayProcess.RunToExitAsync(_workingDirectory, elsewhere, "validate", "--config", configPath);
+        var (startCode, startOutput) = await GatewayProcess.RunToExitAsync(_workingDirectory, elsewhere, "--config", configPath);
+
+        foreach (var (code, output) in new[] { (argCode, argOutput), (envCode, envOutput), (startCode, startOutput) })
+        {
+            Assert.True(code == 1, output);
+            Assert.Contains($"content root: '{_workingDirectory}' is set", output, StringComparison.Ordinal);
+            Assert.Contains($"pass --config {Path.Combine(_workingDirectory, "appsettings.json")}", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        }
+        Assert.Contains("Gateway did not start", startOutput, StringComparison.Ordinal);
+
+        // The config file's own directory, given as the content root, is what the gateway uses anyway.
+        var (sameCode, sameOutput) = await GatewayProcess.RunToExitAsync(_workingDirectory, "validate", "--config", configPath, "--contentRoot", _configDirectory);
+        Assert.True(sameCode == 0, sameOutput);
+    }
 }

@@ -80,9 +80,26 @@ public sealed class GatewayProcess : IAsyncDisposable
         var baseAddress = new Uri($"https://127.0.0.1:{FreePort.Next()}/");
         var directory = Directory.CreateTempSubdirectory("gw-process-").FullName;
         var configPath = Path.Combine(directory, "appsettings.json");
-        await File.WriteAllTextAsync(configPath, config.Clone().Set("Kestrel:Endpoints:Https:Url", baseAddress.GetLeftPart(UriPartial.Authority)).ToJson());
+        await File.WriteAllTextAsync(configPath, OnEndpoint(config, baseAddress));
         return await StartDllAsync(directory, baseAddress, readyPath, environment, directory, ["--config", configPath]);
     }
+
+    /// <summary>
+    /// Rewrites the config file of a gateway started from a <see cref="GatewayConfig"/>, keeping its
+    /// endpoint; the gateway reloads it if it is valid.
+    /// </summary>
+    public Task RewriteConfigAsync(GatewayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (_ownedDirectory is null || BaseAddress is null)
+        {
+            throw new InvalidOperationException("only a gateway started from a GatewayConfig has a config file the test writes");
+        }
+        return File.WriteAllTextAsync(Path.Combine(_ownedDirectory, "appsettings.json"), OnEndpoint(config, BaseAddress));
+    }
+
+    private static string OnEndpoint(GatewayConfig config, Uri baseAddress) =>
+        config.Clone().Set("Kestrel:Endpoints:Https:Url", baseAddress.GetLeftPart(UriPartial.Authority)).ToJson();
 
     /// <summary>
     /// Starts <c>dotnet Gateway.dll ARGS</c> in <paramref name="workingDirectory"/> (for a test that lays out

@@ -58,12 +58,14 @@ public sealed class MtlsConfigValidatorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("bad,cn")]
-    [InlineData("tab\tcn")]
-    public void ClientCn_ThatNoCertificateCouldBeAcceptedWith_IsAnError(string cn)
+    [InlineData("bad,cn", "contains a comma")]
+    [InlineData("tab\tcn", "contains characters that cannot be forwarded")]
+    [InlineData(" payment-service.production.internal", "starts or ends with a space")]
+    [InlineData("payment-service.production.internal ", "starts or ends with a space")]
+    public void ClientCn_ThatNoCertificateCouldBeAcceptedWith_IsAnError(string cn, string problem)
     {
         var errors = Validate(new(Valid()) { [$"Auth:Mtls:Clients:{cn}:Scopes:0"] = "read:x" });
-        Assert.Contains(errors, e => e.StartsWith($"Auth:Mtls:Clients:{cn}:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"Auth:Mtls:Clients:{cn}: the CN {problem}", StringComparison.Ordinal));
     }
 
     [Fact]

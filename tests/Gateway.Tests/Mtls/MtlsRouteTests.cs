@@ -66,7 +66,7 @@ public sealed class MtlsRouteTests(MtlsGatewayFixture fixture) : IClassFixture<M
     public static TheoryData<string> Refused => new()
     {
         "other-ca", "expired", "not-yet-valid", "no-client-auth-eku", "self-signed", "cn-control-character",
-        "cn-newline", "cn-comma", "two-cns", "no-cn",
+        "cn-newline", "cn-comma", "cn-leading-space", "cn-trailing-space", "two-cns", "no-cn",
     };
 
     [Theory]
@@ -98,6 +98,9 @@ public sealed class MtlsRouteTests(MtlsGatewayFixture fixture) : IClassFixture<M
             "cn-control-character" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\u0001"))),
             "cn-newline" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + "\r\nX-Client-Id: admin"))),
             "cn-comma" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName("payment-service,O=evil"))),
+            // A header parser strips these spaces: forwarded, the backend would see a listed client's CN.
+            "cn-leading-space" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(" " + MtlsTestPki.PaymentCn))),
+            "cn-trailing-space" => TestCertificates.IssueClient(_pki.Ca, Subject(b => b.AddCommonName(MtlsTestPki.PaymentCn + " "))),
             "two-cns" => TestCertificates.IssueClient(_pki.Ca, Subject(b =>
             {
                 b.AddCommonName(MtlsTestPki.PaymentCn);

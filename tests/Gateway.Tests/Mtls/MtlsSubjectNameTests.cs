@@ -55,6 +55,8 @@ public sealed class MtlsSubjectNameTests
     [InlineData("a\u007fb")]
     [InlineData("caf\u00e9")]
     [InlineData("a,b")]
+    [InlineData(" payment-service")]
+    [InlineData("payment-service ")]
     public void UnsafeCn_IsRefused(string cn)
     {
         var subject = Name(b => b.AddCommonName(cn));
