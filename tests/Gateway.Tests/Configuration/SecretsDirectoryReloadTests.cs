@@ -120,6 +120,38 @@ public sealed partial class SecretsDirectoryReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task SecretsDirectoryGone_IsRejected_AndItsSecretsKeepServing_NotTheConfigFilesFallback()
+    {
+        const string JsonSecret = "json-fallback-secret-0123456789";
+        await using var backend = await RecordingBackend.StartAsync();
+        // The config file has a secret of its own; the directory's secret overrides it.
+        var config = OrdersConfig(backend).Set($"Auth:Hmac:Clients:{HmacTestClient.KeyId}:Secret", JsonSecret);
+        WriteSecret(FirstSecret);
+        await using var gateway = await StartAsync(config);
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetSignedAsync(client, JsonSecret));
+
+        var moved = _secrets + "-unmounted";
+        Directory.Move(_secrets, moved);
+        try
+        {
+            // A change elsewhere makes the guard re-read every source, the missing directory included.
+            await gateway.RewriteConfigAsync(config.Clone().Set("ReloadProbe", "1"));
+            await Wait.UntilAsync(() => RejectedReload().IsMatch(gateway.Output), ReloadTimeout, "the reload without the secrets directory is rejected");
+            Assert.Contains("the secrets directory is gone", gateway.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, await GetSignedAsync(client, FirstSecret));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetSignedAsync(client, JsonSecret));
+        }
+        finally
+        {
+            Directory.Move(moved, _secrets);
+        }
+        Assert.DoesNotContain(FirstSecret, gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(JsonSecret, gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeletedSecretFile_IsRejectedWhileTheConfigListsTheClient_AndAppliesWithTheConfigThatDropsIt()
     {
         await using var backend = await RecordingBackend.StartAsync();
