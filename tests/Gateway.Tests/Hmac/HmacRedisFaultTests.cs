@@ -163,8 +163,16 @@ public sealed class HmacRedisFaultTests
         Assert.Equal(record, await stack.Redis.CommandAsync("GET", NonceKeys.Skew));
         Assert.Equal(epoch, await stack.Redis.CommandAsync("GET", NonceKeys.Epoch));
         Assert.Equal("0", await stack.Redis.CommandAsync("EXISTS", nonceKey));
-        await Wait.UntilAsync(() => stack.Gateway.LogText().Contains($"Redis key {NonceKeys.Skew} does not hold an HMAC skew record", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the unreadable record is logged, naming its key");
+        var logLine = $"Redis key {NonceKeys.Skew} does not hold an HMAC skew record";
+        await Wait.UntilAsync(() => stack.Gateway.LogText().Contains(logLine, StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the unreadable record is logged, naming its key");
+        // Every request gets its 503 while the record is unreadable; the log says so once, not per request.
+        for (var i = 0; i < 5; i++)
+        {
+            using var again = await stack.Client.SendAsync(HmacTestClient.Create("GET", $"/api/orders/again-{i}"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
+        }
         var log = stack.Gateway.LogText();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, System.Text.RegularExpressions.Regex.Escape(logLine)));
         Assert.DoesNotContain(nonce, log, StringComparison.Ordinal);
         Assert.DoesNotContain(signature, log, StringComparison.Ordinal);
         Assert.DoesNotContain(HmacTestClient.Secret, log, StringComparison.Ordinal);

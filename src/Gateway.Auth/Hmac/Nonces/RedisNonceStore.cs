@@ -67,6 +67,10 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
     //    epoch, its smaller guardSkew stays.
     // Every nonce recorded from then on is kept for the wider skew. Which of the two moved the epoch last
     // shows in the record: a reset leaves guardUntil at 0, a widening sets it past the epoch.
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+    private long _unavailableLoggedAt;
+    private long _unreadableLoggedAt;
+
     internal const string RecordScript = SharedFunctions + """
         local timestamp, now, skew, allowance = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local epoch = tonumber(redis.call('GET', KEYS[1]))
@@ -148,7 +152,10 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            LogUnavailable(logger, ex);
+            if (LogDue(ref _unavailableLoggedAt))
+            {
+                LogUnavailable(logger, ex);
+            }
             throw new NonceStoreUnavailableException("the nonce store is unavailable", ex);
         }
         if (answer is not [var verdict, var wiped, var widenedFrom])
@@ -212,8 +219,23 @@ internal sealed partial class RedisNonceStore(RedisConnection connection, TimePr
 
     private NonceStoreUnavailableException Unreadable()
     {
-        LogSkewRecordUnreadable(logger, NonceKeys.Skew);
+        if (LogDue(ref _unreadableLoggedAt))
+        {
+            LogSkewRecordUnreadable(logger, NonceKeys.Skew);
+        }
         return new NonceStoreUnavailableException("the HMAC skew record in Redis is unreadable");
+    }
+
+    /// <summary>
+    /// Per-request failures are logged at most once per <see cref="FailureLogInterval"/>: every signed
+    /// request gets its 503 while the fault lasts, and the log should say so once, not thousands of times a second.
+    /// </summary>
+    private bool LogDue(ref long loggedAt)
+    {
+        var now = time.GetTimestamp();
+        var last = Volatile.Read(ref loggedAt);
+        return (last == 0 || time.GetElapsedTime(last, now) >= FailureLogInterval)
+            && Interlocked.CompareExchange(ref loggedAt, now, last) == last;
     }
 
     [LoggerMessage(EventId = 5111, Level = LogLevel.Warning, Message = "HMAC nonce store unavailable; answering 503")]
