@@ -103,7 +103,19 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
             Rejected(locations, errors);
             return;
         }
-        ValidatedConfigurationProvider.PublishTogether(changed);
+        try
+        {
+            ValidatedConfigurationProvider.PublishTogether(changed);
+        }
+        catch (AggregateException ex)
+        {
+            // The data is live and every listener was called (a change token runs them all before it
+            // throws); one of them failed. Say so, and that the reload itself applied.
+            if (_logger is not null)
+            {
+                LogListenerFailed(_logger, locations, ex.InnerExceptions[0].GetType().Name);
+            }
+        }
         Accepted(locations);
     }
 
@@ -143,4 +155,7 @@ internal sealed partial class ConfigReloadGuard(GatewayConfigValidator validator
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Config reload of {Path} applied")]
     private static partial void LogAccepted(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Config reload of {Path}: a listener failed while the new config went live ({Error})")]
+    private static partial void LogListenerFailed(ILogger logger, string path, string error);
 }

@@ -41,9 +41,22 @@ internal abstract class ValidatedConfigurationProvider(ConfigReloadGuard guard) 
         {
             provider.Data = data;
         }
+        List<Exception>? failures = null;
         foreach (var (provider, _) in candidates)
         {
-            provider.OnReload();
+            try
+            {
+                provider.OnReload();
+            }
+            catch (AggregateException ex)
+            {
+                // A listener failed; the other providers still signal.
+                (failures ??= []).AddRange(ex.InnerExceptions);
+            }
+        }
+        if (failures is not null)
+        {
+            throw new AggregateException(failures);
         }
     }
 
