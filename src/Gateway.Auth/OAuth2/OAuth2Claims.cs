@@ -6,7 +6,7 @@ namespace Gateway.Auth.OAuth2;
 /// <summary>
 /// Turns the claims of a validated token (kept as issued: <c>client_id</c>, <c>azp</c>, <c>sub</c>,
 /// <c>scope</c>, <c>scp</c>) into the gateway's claims. Values that could not become a header
-/// cleanly (control characters, non-ASCII, a comma in the client id, quotes in a scope) refuse the token, and so does a claim
+/// cleanly (control characters, non-ASCII, a comma in the client id or a scope, quotes in a scope) refuse the token, and so does a claim
 /// named like one of the gateway's own (<see cref="GatewayClaimTypes.Prefix"/>, any case): a token
 /// must not be able to grant itself a gateway scope or a verified certificate. Claim names are
 /// compared exactly (ordinal), whatever the identity type does.
@@ -45,9 +45,13 @@ internal static class OAuth2Claims
             // "scope" is space-separated (RFC 8693 / 9068); "scp" is an array (one claim per element) or a string.
             foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!ScopeListValidator.IsValidScope(scope))
+                if (ScopeListValidator.ScopeProblem(scope) is { } scopeProblem)
                 {
-                    return $"the token's {claim.Type} claim contains an invalid scope";
+                    // A comma is legal in an RFC 6749 scope, but X-Client-Scopes would carry "read:a,admin"
+                    // to a backend that may read it as the two items "read:a" and "admin".
+                    return scopeProblem == ScopeListValidator.CommaProblem
+                        ? $"the token's {claim.Type} claim contains a scope with a comma"
+                        : $"the token's {claim.Type} claim contains an invalid scope";
                 }
                 if (!scopes.Contains(scope, StringComparer.Ordinal))
                 {

@@ -52,9 +52,11 @@ public sealed record RouteAuth
         var scopes = ScopeRequirement.Parse(scopeText);
         foreach (var scope in scopes)
         {
-            if (!ScopeListValidator.IsValidScope(scope))
+            if (ScopeListValidator.ScopeProblem(scope) is { } problem)
             {
-                error = $"Metadata:{ScopesKey} contains an invalid scope";
+                error = problem == ScopeListValidator.CommaProblem
+                    ? $"Metadata:{ScopesKey} scope '{scope}' contains a comma: scopes are separated by spaces, and the backend may read X-Client-Scopes as a comma-separated list"
+                    : $"Metadata:{ScopesKey} contains an invalid scope";
                 return null;
             }
         }

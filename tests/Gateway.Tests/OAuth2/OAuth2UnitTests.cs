@@ -47,6 +47,8 @@ public sealed class OAuth2UnitTests
     [InlineData("client_id", "admin\t", "the token's client id contains characters that cannot be forwarded")]
     [InlineData("scope", "read:a\u0007", "the token's scope claim contains an invalid scope")]
     [InlineData("scp", "read\"a", "the token's scp claim contains an invalid scope")]
+    [InlineData("scope", "read:a,admin", "the token's scope claim contains a scope with a comma")]
+    [InlineData("scp", "read:a ,admin", "the token's scp claim contains a scope with a comma")]
     public void UnforwardableValues_RefuseTheToken(string type, string value, string expected)
     {
         var identity = type == "client_id" ? Identity((type, value)) : Identity(("client_id", "c"), (type, value));

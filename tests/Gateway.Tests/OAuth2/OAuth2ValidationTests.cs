@@ -186,6 +186,11 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             // A header parser strips the space: "admin " would arrive as "admin".
             { "space-padded-client-id", "the token's client id starts or ends with a space" },
             { "newline-in-scope", "the token's scope claim contains an invalid scope" },
+            // A backend that reads X-Client-Scopes as a list would see "read:a" and "admin".
+            { "comma-in-scope", "the token's scope claim contains a scope with a comma" },
+            { "comma-in-scp-array", "the token's scp claim contains a scope with a comma" },
+            { "comma-in-scp-string", "the token's scp claim contains a scope with a comma" },
+            { "non-ascii-scope", "the token's scope claim contains an invalid scope" },
             { "no-client", "the token names no client (client_id, azp or sub)" },
             // A token must not grant itself what only the gateway asserts: a scope the route checks,
             // a verified certificate (X-Client-CN / X-Client-Verify), a second client id.
@@ -219,6 +224,25 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
         {
             Assert.DoesNotContain(token, detail, StringComparison.Ordinal);
             Assert.DoesNotContain(token.Split('.')[0], challenge, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
+    public async Task TokenWithACommaInAScope_IsRefusedEveryTime_NeverForwarded()
+    {
+        // Otherwise forwarded as X-Client-Scopes: read:reports read:a,admin, which a backend reading
+        // the header as a comma-separated list takes as the scopes "read:reports read:a" and "admin".
+        var token = TestIdentityProvider.Token(fixture.Key, TestIdentityProvider.Claims("read:reports read:a,admin"));
+        var before = _backend.Count;
+
+        // Repeated: the second and third requests meet the token cache, which must not let it through.
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await SendAsync("/api/reports/a", token);
+
+            var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Equal("the token's scope claim contains a scope with a comma", detail);
         }
         Assert.Equal(before, _backend.Count);
     }
@@ -374,6 +398,14 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return Signed(Claims(c => c["client_id"] = "admin "));
             case "newline-in-scope":
                 return Signed(Claims(c => c["scope"] = "read:reports\nadmin"));
+            case "comma-in-scope":
+                return Signed(Claims(c => c["scope"] = "read:reports read:a,admin"));
+            case "comma-in-scp-array":
+                return Signed(Claims(c => { c.Remove("scope"); c["scp"] = new JsonArray("read:reports", "read:a,admin"); }));
+            case "comma-in-scp-string":
+                return Signed(Claims(c => { c.Remove("scope"); c["scp"] = "read:reports ,admin"; }));
+            case "non-ascii-scope":
+                return Signed(Claims(c => c["scope"] = "read:reports caf\u00e9"));
             case "no-client":
                 return Signed(Claims(c => { c.Remove("client_id"); c.Remove("sub"); }));
             case "gateway-scope-claim":
