@@ -78,6 +78,14 @@ public sealed record RouteAuth
             error = $"Metadata:{ForwardCertificateKey} is only for {Gateway.Auth.Mtls.MtlsDefaults.AuthenticationScheme} routes";
             return null;
         }
+        if (forwardCredentials
+            && strategy != Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme
+            && strategy != Gateway.Auth.Hmac.HmacDefaults.AuthenticationScheme)
+        {
+            // Nothing would be forwarded (an API key never is); ignoring it would leave an operator believing otherwise.
+            error = $"Metadata:{ForwardCredentialsKey} is only for {Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme} and {Gateway.Auth.Hmac.HmacDefaults.AuthenticationScheme} routes (an API key is never forwarded; Mtls routes forward the certificate with {ForwardCertificateKey})";
+            return null;
+        }
         if (certificateBound && strategy != Gateway.Auth.OAuth2.OAuth2Defaults.AuthenticationScheme)
         {
             // Ignoring it would leave an operator believing the route's tokens are bound when nothing checks it.

@@ -75,6 +75,30 @@ public sealed class RouteAuthTests
         Assert.Null(error);
     }
 
+    [Theory]
+    [InlineData("ApiKey")]
+    [InlineData("Mtls")]
+    [InlineData("None")]
+    public void ForwardCredentials_OnARouteWithNothingToForward_IsAnError(string strategy)
+    {
+        Assert.Null(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["ForwardCredentials"] = "true" }, out var error));
+        Assert.StartsWith("Metadata:ForwardCredentials is only for OAuth2 and Hmac routes", error, StringComparison.Ordinal);
+
+        Assert.NotNull(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["ForwardCredentials"] = "false" }, out error));
+        Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData("OAuth2")]
+    [InlineData("Hmac")]
+    public void ForwardCredentials_OnOAuth2AndHmacRoutes_IsAccepted(string strategy)
+    {
+        var auth = RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["ForwardCredentials"] = "true" }, out var error);
+
+        Assert.Null(error);
+        Assert.True(auth!.ForwardCredentials);
+    }
+
     [Fact]
     public void CertificateBound_OnAnOAuth2Route_IsAccepted()
     {
