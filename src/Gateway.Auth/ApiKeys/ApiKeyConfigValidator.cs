@@ -19,10 +19,7 @@ internal static class ApiKeyConfigValidator
         foreach (var client in section.GetSection("Clients").GetChildren())
         {
             var path = $"{ApiKeyDefaults.ConfigSection}:Clients:{client.Key}";
-            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
-            {
-                context.Error(path, $"the client name {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
-            }
+            context.CheckClientId(path, "client name", client.Key);
             var keys = client.GetSection("Keys").GetChildren().ToList();
             if (keys.Count == 0)
             {

@@ -25,11 +25,7 @@ internal static class HmacConfigValidator
         foreach (var client in section.GetSection("Clients").GetChildren())
         {
             var path = $"{HmacDefaults.ConfigSection}:Clients:{client.Key}";
-            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
-            {
-                context.Error(path, $"the key id {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
-            }
-            else if (client.Key.Length > HmacDefaults.MaxKeyIdLength)
+            if (context.CheckClientId(path, "key id", client.Key) && client.Key.Length > HmacDefaults.MaxKeyIdLength)
             {
                 // The handler refuses longer X-API-Key values before looking them up.
                 context.Error(path, $"the key id is longer than {HmacDefaults.MaxKeyIdLength} characters");

@@ -31,10 +31,7 @@ internal static class MtlsConfigValidator
         foreach (var client in section.GetSection("Clients").GetChildren())
         {
             var path = $"{MtlsDefaults.ConfigSection}:Clients:{client.Key}";
-            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
-            {
-                context.Error(path, $"the CN {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
-            }
+            context.CheckClientId(path, "CN", client.Key);
             ScopeListValidator.Validate(context, client.GetSection("Scopes"), $"{path}:Scopes");
         }
     }

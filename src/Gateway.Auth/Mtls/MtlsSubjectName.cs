@@ -57,26 +57,13 @@ internal static class MtlsSubjectName
             reason = "client certificate subject has no CN";
             return false;
         }
-        if (!IsAcceptable(found, out reason))
-        {
-            return false;
-        }
-        commonName = found;
-        return true;
-    }
-
-    /// <summary>
-    /// The rule for a CN, from a certificate or the allowed list in the config: the CN becomes
-    /// <c>X-Client-Id</c>, so it follows <see cref="HeaderValue.ClientIdProblem"/> (non-empty printable
-    /// ASCII, no comma, no space at either end).
-    /// </summary>
-    public static bool IsAcceptable(string commonName, out string reason)
-    {
-        if (HeaderValue.ClientIdProblem(commonName) is { } problem)
+        // The CN becomes X-Client-Id, so it follows the client-id rule (as the config's allowed list does).
+        if (HeaderValue.ClientIdProblem(found) is { } problem)
         {
             reason = $"client certificate CN {problem}";
             return false;
         }
+        commonName = found;
         reason = string.Empty;
         return true;
     }

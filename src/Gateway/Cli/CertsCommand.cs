@@ -47,7 +47,7 @@ internal static class CertsCommand
                     stderr.WriteLine(Usage);
                     return 2;
                 default:
-                    if (!MtlsSubjectName.IsAcceptable(args[i], out _))
+                    if (Gateway.Auth.HeaderValue.ClientIdProblem(args[i]) is not null)
                     {
                         stderr.WriteLine($"'{args[i]}' is not a usable CN: printable ASCII without commas or spaces at either end");
                         return 2;

@@ -56,7 +56,7 @@ internal static class DevelopmentSetup
         }
         var clients = configuration.GetSection($"{MtlsDefaults.ConfigSection}:Clients").GetChildren()
             .Select(client => client.Key)
-            .Where(commonName => MtlsSubjectName.IsAcceptable(commonName, out _));
+            .Where(commonName => Gateway.Auth.HeaderValue.ClientIdProblem(commonName) is null);
         DevCertificateAuthority.Create(devDirectory, clients);
     }
 

@@ -18,7 +18,7 @@ public sealed record RouteAuth
 
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
-    /// <summary>OAuth2: forward <c>Authorization</c> to the backend.</summary>
+    /// <summary>OAuth2: forward <c>Authorization</c>; Hmac: forward the signing headers (RouteAuth.Parse refuses it elsewhere).</summary>
     public bool ForwardCredentials { get; init; }
 
     /// <summary>Mtls: forward the RFC 9440 <c>Client-Cert</c> header.</summary>

@@ -24,13 +24,7 @@ public sealed class ClientIdConfigTests : IDisposable
 
     public static TheoryData<string> UnforwardableNames => new() { "alice,admin", "caf\u00e9", "tab\tname", " padded", "padded " };
 
-    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var context = new ConfigValidationContext(configuration, Path.GetTempPath());
-        AuthConfigValidator.Validate(context);
-        return context.Errors;
-    }
+    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values) => AuthConfigErrors.Of(values);
 
     [Theory]
     [InlineData("alice,admin", "contains a comma")]

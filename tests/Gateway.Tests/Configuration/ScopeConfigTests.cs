@@ -19,13 +19,7 @@ public sealed class ScopeConfigTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var context = new ConfigValidationContext(configuration, Path.GetTempPath());
-        AuthConfigValidator.Validate(context);
-        return context.Errors;
-    }
+    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values) => AuthConfigErrors.Of(values);
 
     [Theory]
     [InlineData("read:a,admin", "contains a comma")]

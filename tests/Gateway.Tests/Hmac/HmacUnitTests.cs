@@ -4,6 +4,7 @@ using Gateway.Auth.Hmac;
 using Gateway.Auth.Hmac.Nonces;
 using Gateway.Client;
 using Microsoft.Extensions.Configuration;
+using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Hmac;
 
@@ -202,10 +203,5 @@ public sealed class HmacUnitTests
         Assert.Equal(NonceResult.Replayed, (await store.TryRecordAsync("k", "nonce-0001", now, maxSkew, default)).Result);
     }
 
-    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values)
-    {
-        var context = new ConfigValidationContext(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), Path.GetTempPath());
-        AuthConfigValidator.Validate(context);
-        return context.Errors;
-    }
+    private static IReadOnlyList<string> Validate(Dictionary<string, string?> values) => AuthConfigErrors.Of(values);
 }

@@ -11,13 +11,8 @@ public sealed class MtlsConfigValidatorTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private IReadOnlyList<string> Validate(Dictionary<string, string?> values, string? baseDirectory = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var context = new ConfigValidationContext(configuration, baseDirectory ?? _pki.Directory);
-        AuthConfigValidator.Validate(context);
-        return context.Errors;
-    }
+    private IReadOnlyList<string> Validate(Dictionary<string, string?> values, string? baseDirectory = null) =>
+        AuthConfigErrors.Of(values, baseDirectory ?? _pki.Directory);
 
     private Dictionary<string, string?> Valid() => new()
     {

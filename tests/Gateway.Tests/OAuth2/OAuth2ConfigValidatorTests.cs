@@ -13,10 +13,7 @@ public sealed class OAuth2ConfigValidatorTests
         values.TryAdd("ReverseProxy:Routes:reports:ClusterId", "backend");
         values.TryAdd("ReverseProxy:Routes:reports:Match:Path", "/api/reports/{**rest}");
         values.TryAdd("ReverseProxy:Routes:reports:Metadata:Auth", "oauth2");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var context = new ConfigValidationContext(configuration, baseDirectory ?? Path.GetTempPath());
-        AuthConfigValidator.Validate(context);
-        return context.Errors;
+        return AuthConfigErrors.Of(values, baseDirectory);
     }
 
     private static Dictionary<string, string?> Valid() => new()

@@ -54,10 +54,7 @@ internal static class TokenServiceConfigValidator
         foreach (var client in clients)
         {
             var clientPath = $"{Section}:Clients:{client.Key}";
-            if (HeaderValue.ClientIdProblem(client.Key) is { } problem)
-            {
-                context.Error(clientPath, $"the client id {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
-            }
+            context.CheckClientId(clientPath, "client id", client.Key);
             var secrets = client.GetSection("Secrets").GetChildren().ToList();
             if (secrets.Count == 0)
             {
