@@ -19,13 +19,7 @@ public static class GatewayApp
     /// </summary>
     public static WebApplication Build(string[] args, string? configPath = null)
     {
-        var app = BuildUnvalidated(args, configPath, out _);
-        var errors = Validate(app);
-        if (errors.Count > 0)
-        {
-            ((IDisposable)app).Dispose();
-            throw new GatewayConfigException(errors);
-        }
+        var app = BuildValidated(args, configPath, out _);
 
         app.UseGatewayRequestLogging();
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
@@ -50,11 +44,28 @@ public static class GatewayApp
     }
 
     /// <summary>
+    /// The gateway as it would serve, built and its whole config checked, but without its request
+    /// pipeline and not started (what <c>validate</c> needs). Throws <see cref="GatewayConfigException"/>
+    /// listing every error when the config is invalid.
+    /// </summary>
+    internal static WebApplication BuildValidated(string[] args, string? configPath, out GatewayPaths paths)
+    {
+        var app = BuildUnvalidated(args, configPath, out paths);
+        var errors = Validate(app);
+        if (errors.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new GatewayConfigException(errors);
+        }
+        return app;
+    }
+
+    /// <summary>
     /// The gateway as it would serve, built but neither validated nor started: configuration with
     /// last-good reloads, Kestrel, the strategies and YARP, with the reload guard attached. Throws
     /// <see cref="GatewayConfigException"/> when the config file is missing or does not parse.
     /// </summary>
-    internal static WebApplication BuildUnvalidated(string[] args, string? configPath, out GatewayPaths paths)
+    private static WebApplication BuildUnvalidated(string[] args, string? configPath, out GatewayPaths paths)
     {
         var builder = CreateBuilder(args, configPath, out paths);
 
@@ -88,7 +99,7 @@ public static class GatewayApp
     }
 
     /// <summary>Every error in the config <paramref name="app"/> was built with; none when it is valid.</summary>
-    internal static IReadOnlyList<string> Validate(WebApplication app) =>
+    private static IReadOnlyList<string> Validate(WebApplication app) =>
         // Blocks, as YARP's own first load does in MapReverseProxy: building the app is synchronous.
         app.Services.GetRequiredService<GatewayConfigValidator>().ValidateAsync(app.Configuration).GetAwaiter().GetResult();
 

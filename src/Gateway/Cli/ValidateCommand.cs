@@ -11,7 +11,7 @@ internal static class ValidateCommand
         GatewayPaths paths;
         try
         {
-            app = GatewayApp.BuildUnvalidated(args, configPath, out paths);
+            app = GatewayApp.BuildValidated(args, configPath, out paths);
         }
         catch (GatewayConfigException ex)
         {
@@ -20,12 +20,6 @@ internal static class ValidateCommand
         }
         using (app)
         {
-            var errors = GatewayApp.Validate(app);
-            if (errors.Count > 0)
-            {
-                stderr.WriteLine(new GatewayConfigException(errors).Message);
-                return 1;
-            }
             stdout.WriteLine($"config: {paths.ConfigFile}");
             stdout.Write(RouteTable.Format(app.Configuration));
             stdout.WriteLine("config is valid");
