@@ -17,7 +17,7 @@ internal sealed class Report(MachineInfo machine, SuiteOptions options, IReadOnl
             primeSeconds = options.Prime.TotalSeconds,
             runs = options.Runs,
             rows = options.Rows,
-            aggregation = "medians over runs for req/s, latencies and CPU/request; highest peak RSS over runs",
+            aggregation = "medians over runs for req/s, latencies and CPU/request; highest peak RSS over runs; comparison ratios (and verdicts) are medians of the per-run ratios, ratioOfMedians beside them",
         },
         rows,
         comparisons,
@@ -50,16 +50,17 @@ internal sealed class Report(MachineInfo machine, SuiteOptions options, IReadOnl
             md.AppendLine();
             md.AppendLine("## Ratios and targets");
             md.AppendLine();
-            md.AppendLine("| row | against | req/s ratio | CPU/req ratio | target | verdict | req/s ratio run by run |");
-            md.AppendLine("|---|---|---:|---:|---|---|---|");
+            md.AppendLine("Ratios are medians of the per-run ratios (run k of a row against run k of its baseline); the verdict is taken on them. The last column divides the two rows' medians from the first table instead.");
+            md.AppendLine();
+            md.AppendLine("| row | against | req/s ratio | CPU/req ratio | target | verdict | req/s ratio run by run | CPU/req ratio run by run | ratio of medians: req/s, CPU/req |");
+            md.AppendLine("|---|---|---:|---:|---|---|---|---|---|");
             foreach (var c in comparisons)
             {
-                var perRun = string.Join(" ", c.RpsRatioPerRun.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
-                Line(md, $"| {c.Row} | {c.Baseline} | {Number(c.RpsRatio, "0.00")}x | {Number(c.CpuRatio, "0.00")}x | {c.Target} | {c.Verdict} | {perRun} |");
+                Line(md, $"| {c.Row} | {c.Baseline} | {Number(c.RpsRatio, "0.00")}x | {Number(c.CpuRatio, "0.00")}x | {c.Target} | {c.Verdict} | {Runs(c.RpsRatioPerRun)} | {Runs(c.CpuRatioPerRun)} | {Number(c.RpsRatioOfMedians, "0.00")}x, {Number(c.CpuRatioOfMedians, "0.00")}x |");
             }
             if (rss is not null)
             {
-                Line(md, $"| {rss.Row} | - | - | - | {rss.Target} | {rss.Verdict} | |");
+                Line(md, $"| {rss.Row} | - | - | - | {rss.Target} | {rss.Verdict} | | | |");
             }
         }
 
@@ -76,6 +77,9 @@ internal sealed class Report(MachineInfo machine, SuiteOptions options, IReadOnl
         }
         return md.ToString();
     }
+
+    private static string Runs(IReadOnlyList<double> ratios) =>
+        string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
 
     private static string Number(double? value, string format) =>
         value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";

@@ -201,14 +201,23 @@ internal static class Suite
             {
                 continue;
             }
-            double? rpsRatio = baseline.RequestsPerSecond > 0 ? row.RequestsPerSecond / baseline.RequestsPerSecond : null;
-            double? cpuRatio = row.ProxyCpuUsPerRequest is { } c && baseline.ProxyCpuUsPerRequest is { } b && b > 0 ? c / b : null;
-            // Run k of the row against run k of its baseline (measured minutes apart, not a whole
-            // suite apart): how far the ratio moves with the machine. The verdict uses the medians.
-            var perRun = row.Runs.Zip(baseline.Runs)
+            // Run k of the row against run k of its baseline: both measured in the same pass over the
+            // rows, minutes apart, so a machine that is slower in one pass slows both. The verdict is
+            // the median of these paired ratios; the ratio of the two rows' own medians can pair a
+            // fast pass of one row with a slow pass of the other, and is shown beside it.
+            var pairs = row.Runs.Zip(baseline.Runs).ToList();
+            var rpsPerRun = pairs
                 .Where(p => p.Second.RequestsPerSecond > 0)
                 .Select(p => p.First.RequestsPerSecond / p.Second.RequestsPerSecond)
                 .ToList();
+            var cpuPerRun = pairs
+                .Where(p => p.First.ProxyCpuUsPerRequest is not null && p.Second.ProxyCpuUsPerRequest is > 0)
+                .Select(p => p.First.ProxyCpuUsPerRequest!.Value / p.Second.ProxyCpuUsPerRequest!.Value)
+                .ToList();
+            double? rpsRatio = rpsPerRun.Count > 0 ? Median(rpsPerRun) : null;
+            double? cpuRatio = cpuPerRun.Count > 0 ? Median(cpuPerRun) : null;
+            double? rpsOfMedians = baseline.RequestsPerSecond > 0 ? row.RequestsPerSecond / baseline.RequestsPerSecond : null;
+            double? cpuOfMedians = row.ProxyCpuUsPerRequest is { } c && baseline.ProxyCpuUsPerRequest is { } b && b > 0 ? c / b : null;
             var targets = new List<string>();
             if (comparison.MinRpsRatio is { } minRps)
             {
@@ -234,7 +243,7 @@ internal static class Suite
                     && (comparison.MaxCpuRatio is not { } max || cpuRatio <= max);
                 verdict = (pass ? "PASS" : "FAIL") + (runCount < 3 ? " (indicative: fewer than 3 runs)" : "");
             }
-            results.Add(new ComparisonResult(row.Id, baseline.Id, rpsRatio, cpuRatio, perRun, targets.Count == 0 ? "-" : string.Join(", ", targets), verdict));
+            results.Add(new ComparisonResult(row.Id, baseline.Id, rpsRatio, cpuRatio, rpsPerRun, cpuPerRun, rpsOfMedians, cpuOfMedians, targets.Count == 0 ? "-" : string.Join(", ", targets), verdict));
         }
         return results;
     }
@@ -248,7 +257,7 @@ internal static class Suite
         }
         var peak = gateway.MaxBy(s => s.ProxyPeakRssMb)!;
         var verdict = (peak.ProxyPeakRssMb <= Rows.GatewayMaxPeakRssMb ? "PASS" : "FAIL") + (runCount < 3 ? " (indicative: fewer than 3 runs)" : "");
-        return new ComparisonResult(peak.Id, "-", null, null, [],
+        return new ComparisonResult(peak.Id, "-", null, null, [], [], null, null,
             string.Create(CultureInfo.InvariantCulture, $"gateway peak RSS <= {Rows.GatewayMaxPeakRssMb:0} MB (highest: {peak.ProxyPeakRssMb:0.0} MB on {peak.Id})"), verdict);
     }
 
