@@ -13,8 +13,10 @@ namespace Gateway.Proxy;
 /// <item><c>X-HTTP-Method-Override</c>, <c>X-HTTP-Method</c>, <c>X-Method-Override</c>: ASP.NET Core, Express and
 /// Laravel run the named method instead of the one the gateway routed, authorized and (Hmac) verified.</item>
 /// </list>
-/// YARP's <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Host</c> and <c>-Prefix</c> are not listed: its default
-/// transform replaces the client's copies, and a route that configures them differently means it.
+/// YARP's own <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Host</c> and <c>-Prefix</c> are untrusted only when
+/// spelled with a <c>_</c>: its default transform replaces the client's <c>X-Forwarded-For</c> but not its
+/// <c>X_Forwarded_For</c>, which CGI-style backends read as the same header. A route that configures the
+/// <c>-</c> spellings differently means it.
 /// </summary>
 internal static class UntrustedHeaders
 {
@@ -26,11 +28,16 @@ internal static class UntrustedHeaders
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
     ];
 
-    public static bool IsUntrusted(string name)
+    private static readonly string[] YarpForwarded = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix"];
+
+    public static bool IsUntrusted(string name) =>
+        MatchesAny(name, Names) || (name.Contains('_', StringComparison.Ordinal) && MatchesAny(name, YarpForwarded));
+
+    private static bool MatchesAny(string name, string[] untrusted)
     {
-        foreach (var untrusted in Names)
+        foreach (var candidate in untrusted)
         {
-            if (HeaderName.Matches(name, untrusted))
+            if (HeaderName.Matches(name, candidate))
             {
                 return true;
             }
