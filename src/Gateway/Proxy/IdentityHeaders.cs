@@ -13,35 +13,12 @@ internal static class IdentityHeaders
 
     /// <summary>
     /// True for any header a client must never supply: <c>X-Client-*</c>, <c>X-Auth-*</c> and the
-    /// client-certificate headers, in any letter case and with <c>_</c> in place of any <c>-</c>:
-    /// CGI, WSGI and PHP backends read <c>X_Client_Id</c> and <c>X-Client-Id</c> alike, as
-    /// <c>HTTP_X_CLIENT_ID</c>.
+    /// client-certificate headers, as <see cref="HeaderName"/> compares names (any case, <c>_</c> for <c>-</c>).
     /// </summary>
     public static bool IsReserved(string name) =>
-        StartsWithName(name, "X-Client-")
-        || StartsWithName(name, "X-Auth-")
-        || SameName(name, "Client-Cert")
-        || SameName(name, "Client-Cert-Chain")
-        || SameName(name, "X-Forwarded-Client-Cert");
-
-    private static bool StartsWithName(ReadOnlySpan<char> name, ReadOnlySpan<char> prefix) =>
-        name.Length >= prefix.Length && SameName(name[..prefix.Length], prefix);
-
-    /// <summary>Equal ignoring ASCII case, with <c>_</c> in <paramref name="name"/> matching <c>-</c> in <paramref name="reserved"/>.</summary>
-    private static bool SameName(ReadOnlySpan<char> name, ReadOnlySpan<char> reserved)
-    {
-        if (name.Length != reserved.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i] == '_' ? '-' : name[i];
-            if (char.ToLowerInvariant(c) != char.ToLowerInvariant(reserved[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+        HeaderName.StartsWith(name, "X-Client-")
+        || HeaderName.StartsWith(name, "X-Auth-")
+        || HeaderName.Matches(name, "Client-Cert")
+        || HeaderName.Matches(name, "Client-Cert-Chain")
+        || HeaderName.Matches(name, "X-Forwarded-Client-Cert");
 }

@@ -19,11 +19,7 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.ProxyRequest;
-        RemoveReserved(request.Headers);
-        if (request.Content is not null)
-        {
-            RemoveReserved(request.Content.Headers);
-        }
+        ProxyRequestHeaders.RemoveMatching(request, IdentityHeaders.IsReserved);
         RemoveCredentials(request);
 
         if (!auth.IsPublic)
@@ -106,25 +102,6 @@ internal sealed class IdentityHeadersTransform(RouteAuth auth, IOptionsMonitor<A
         if (HeaderValue.IsPrintableAscii(value))
         {
             context.ProxyRequest.Headers.TryAddWithoutValidation(name, value);
-        }
-    }
-
-    private static void RemoveReserved(System.Net.Http.Headers.HttpHeaders headers)
-    {
-        List<string>? reserved = null;
-        foreach (var header in headers.NonValidated)
-        {
-            if (IdentityHeaders.IsReserved(header.Key))
-            {
-                (reserved ??= []).Add(header.Key);
-            }
-        }
-        if (reserved is not null)
-        {
-            foreach (var name in reserved)
-            {
-                headers.Remove(name);
-            }
         }
     }
 }

@@ -4,7 +4,11 @@ using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Proxy;
 
-/// <summary>Adds the identity-header transform to every route, public ones included.</summary>
+/// <summary>
+/// Adds the gateway's header transforms to every route, public ones included: the removal of untrusted
+/// headers before the route's own transforms, the identity headers after them. YARP appends its default
+/// <c>X-Forwarded-*</c> transforms after all of these.
+/// </summary>
 internal sealed class IdentityTransformProvider(IOptionsMonitor<ApiKeyOptions> apiKeyOptions) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
@@ -19,6 +23,7 @@ internal sealed class IdentityTransformProvider(IOptionsMonitor<ApiKeyOptions> a
     {
         var auth = RouteAuth.Parse(context.Route.Metadata, out var error)
             ?? throw new InvalidOperationException($"route '{context.Route.RouteId}': {error}");
+        context.RequestTransforms.Insert(0, UntrustedHeadersTransform.Instance);
         context.RequestTransforms.Add(new IdentityHeadersTransform(auth, apiKeyOptions));
     }
 }

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Tests.ApiKeys;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Proxy;
+
+/// <summary>
+/// Client-sent headers that backends trust as if a proxy had set them (client address, URL parts,
+/// rewritten target, overridden method) never reach the backend; the gateway's own forwarded headers
+/// and those a route's transforms set do.
+/// </summary>
+public sealed class UntrustedHeaderSpoofingTests(ApiKeyGatewayFixture fixture) : IClassFixture<ApiKeyGatewayFixture>
+{
+    private static readonly string[] Untrusted =
+    [
+        "Forwarded", "X-Real-IP", "True-Client-IP", "Client-IP",
+        "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path",
+        "X-Original-URL", "X-Rewrite-URL",
+        "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+    ];
+
+    /// <summary>YARP replaces these, but only as spelled with '-'; CGI-style backends read the '_' spelling as the same header.</summary>
+    private static readonly string[] YarpForwarded = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix"];
+
+    /// <summary>Each untrusted name as sent, in upper case, in lower case and with '_' for '-'.</summary>
+    private static IEnumerable<string> Spellings() =>
+        Untrusted.SelectMany(name => new[] { name, name.ToUpperInvariant(), name.ToLowerInvariant().Replace('-', '_') })
+            .Concat(YarpForwarded.Select(name => name.Replace('-', '_')))
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>The name as a CGI-style backend reads it: '_' and '-' alike.</summary>
+    private static bool IsUntrusted(string name)
+    {
+        var cgi = name.Replace('_', '-');
+        return Untrusted.Contains(cgi, StringComparer.OrdinalIgnoreCase)
+            || (name.Contains('_') && YarpForwarded.Contains(cgi, StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static HttpRequestMessage Spoofed(string path, string? key, string version)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path)
+        {
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        foreach (var name in Spellings())
+        {
+            request.Headers.TryAddWithoutValidation(name, "evil");
+            request.Headers.TryAddWithoutValidation(name, "evil-again");
+        }
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+        if (key is not null)
+        {
+            request.Headers.Add("X-API-Key", key);
+        }
+        return request;
+    }
+
+    private static void AssertOnlyTheGatewaysForwarding(RecordedRequest seen)
+    {
+        Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("evil", StringComparison.Ordinal));
+        Assert.DoesNotContain(seen.Headers, h => IsUntrusted(h.Key));
+        Assert.Equal("127.0.0.1", seen.Header("X-Forwarded-For"));
+        Assert.Equal("https", seen.Header("X-Forwarded-Proto"));
+    }
+
+    public static TheoryData<string> Versions => new() { "1.1", "2.0" };
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task OnApiKeyRoute_NoClientSentUntrustedHeaderArrives(string version)
+    {
+        using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
+        using var request = Spoofed("/api/transactions/untrusted", ApiKeyGatewayFixture.PaymentKey, version);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
+        var seen = fixture.Backend.Last;
+        Assert.Equal("/api/transactions/untrusted", seen.Target);
+        Assert.Equal("payment-service", seen.Header("X-Client-Id"));
+        AssertOnlyTheGatewaysForwarding(seen);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task OnPublicRoute_NoClientSentUntrustedHeaderArrives(string version)
+    {
+        using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
+        using var request = Spoofed("/public/untrusted", key: null, version);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
+        var seen = fixture.Backend.Last;
+        Assert.Equal("/public/untrusted", seen.Target);
+        AssertOnlyTheGatewaysForwarding(seen);
+    }
+
+    [Fact]
+    public async Task RepeatedHeaderLines_AreAllRemoved()
+    {
+        var lines = string.Concat(Spellings().Select(name => $"{name}: evil\r\n{name}: evil-again\r\n"));
+        var request = $"GET /public/repeated HTTP/1.1\r\nHost: localhost\r\n{lines}X-Forwarded-For: 6.6.6.6\r\nConnection: close\r\n\r\n";
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, request);
+
+        Assert.Equal(200, RawHttp.StatusCode(answer));
+        var seen = fixture.Backend.Last;
+        Assert.Equal("/public/repeated", seen.Target);
+        AssertOnlyTheGatewaysForwarding(seen);
+    }
+
+    [Fact]
+    public async Task ClientSentXForwardedFor_IsReplacedByTheGatewaysAddress()
+    {
+        using var client = fixture.Gateway.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/public/xff");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+        request.Headers.TryAddWithoutValidation("X_Forwarded_For", "7.7.7.7");
+        request.Headers.TryAddWithoutValidation("x_forwarded_host", "evil.example");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = fixture.Backend.Last;
+        Assert.Equal("127.0.0.1", seen.Header("X-Forwarded-For"));
+        Assert.Equal("https", seen.Header("X-Forwarded-Proto"));
+        Assert.Equal(fixture.Gateway.BaseAddress.Authority, seen.Header("X-Forwarded-Host"));
+        Assert.DoesNotContain(seen.Headers, h => h.Key.Contains('_', StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string> ForwardedActions => new() { "Set", "Append" };
+
+    /// <summary>
+    /// The removal runs before the route's transforms, so a route can still set these headers on purpose;
+    /// even Append finds no client value to append to.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ForwardedActions))]
+    public async Task RouteTransforms_StillSetTheseHeaders_WithoutTheClientsValues(string action)
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = new GatewayConfig(backend.Url)
+            .Route("public", "/public/{**rest}", "None")
+            .Set("ReverseProxy:Routes:public:Transforms", new JsonArray(
+                new JsonObject { ["Forwarded"] = "for,proto", ["ForFormat"] = "Ip", ["Action"] = action },
+                new JsonObject { ["RequestHeader"] = "X-Real-IP", [action] = "203.0.113.7" }));
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/public/forwarded");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=6.6.6.6;proto=http");
+        request.Headers.TryAddWithoutValidation("X-Real-IP", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X_Real_IP", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = backend.Last;
+        Assert.Equal("proto=https;for=127.0.0.1", seen.Header("Forwarded"));
+        Assert.Equal("203.0.113.7", seen.Header("X-Real-IP"));
+        Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("6.6.6.6", StringComparison.Ordinal));
+    }
+}
