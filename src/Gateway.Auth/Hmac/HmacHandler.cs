@@ -125,14 +125,21 @@ internal sealed partial class HmacHandler(
     /// </summary>
     private async Task<AuthenticateResult?> HashBodyAsync(System.Security.Cryptography.IncrementalHash hmac, long maxBytes)
     {
+        // MaxBodyBytes replaces Kestrel's server-wide limit (30 MB by default) for this request, above
+        // it as well as below, so that the configured value is the one enforced and named. Where the
+        // limit can no longer be changed (an upgraded request), the lower of the two holds and is named.
+        var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = maxBytes;
+        }
+        else if (sizeLimit?.MaxRequestBodySize < maxBytes)
+        {
+            maxBytes = sizeLimit.MaxRequestBodySize.Value;
+        }
         if (Request.ContentLength > maxBytes)
         {
             return TooLarge(maxBytes);
-        }
-        var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeLimit is { IsReadOnly: false } && (sizeLimit.MaxRequestBodySize is null || sizeLimit.MaxRequestBodySize > maxBytes))
-        {
-            sizeLimit.MaxRequestBodySize = maxBytes;
         }
 
         Request.EnableBuffering();

@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Gateway.Tests.Hmac;
 
 /// <summary>
-/// How an Hmac route reads the body it verifies, against a gateway with a memory nonce store: a
-/// client that stops sending gets 408, not 400.
+/// How an Hmac route reads the body it verifies, against a gateway (memory nonce store) whose
+/// Kestrel-wide body limit (30 MB by default) is set far below <c>Auth:Hmac:MaxBodyBytes</c>: the
+/// configured value is the one enforced and named; and a client that stops sending gets 408, not 400.
 /// </summary>
 public sealed class HmacBodyReadingTests : IAsyncLifetime
 {
+    private const long KestrelLimit = 1000;
     private const long MaxBodyBytes = 5000;
 
     private RecordingBackend _backend = null!;
@@ -24,6 +26,7 @@ public sealed class HmacBodyReadingTests : IAsyncLifetime
         _backend = await RecordingBackend.StartAsync();
         _gateway = await GatewayHost.StartAsync(HmacTestClient.Config(_backend, redis: null, MaxBodyBytes), kestrel =>
         {
+            kestrel.Limits.MaxRequestBodySize = KestrelLimit;
             // Kestrel's rate (240 B/s) with a shorter grace than its 5 s, to keep the test short.
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2));
         });
@@ -35,6 +38,58 @@ public sealed class HmacBodyReadingTests : IAsyncLifetime
         _client.Dispose();
         await _gateway.DisposeAsync();
         await _backend.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BodyAboveKestrelsLimit_ButWithinMaxBodyBytes_IsForwardedByteForByte(bool chunked)
+    {
+        var body = new byte[3000];
+        Random.Shared.NextBytes(body);
+        using var request = HmacTestClient.Create("POST", "/api/orders/above-kestrel", body);
+        if (chunked)
+        {
+            request.Content = new StreamContent(new MemoryStream(body));
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, _backend.Count);
+        Assert.Equal(body, _backend.Last.Body);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BodyOverMaxBodyBytes_Is413_NamingMaxBodyBytes_AndNotForwarded(bool chunked)
+    {
+        var body = new byte[MaxBodyBytes + 1000];
+        using var request = HmacTestClient.Create("POST", "/api/orders/over", body);
+        if (chunked)
+        {
+            request.Content = new StreamContent(new MemoryStream(body));
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal($"request body larger than {MaxBodyBytes} bytes", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge));
+        Assert.Equal(0, _backend.Count);
+    }
+
+    [Fact]
+    public async Task OtherRoutes_KeepKestrelsLimit()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/test/1") { Content = new ByteArrayContent(new byte[3000]) };
+        request.Headers.Add("X-API-Key", HmacTestClient.ApiKey);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, _backend.Count);
     }
 
     /// <summary>
