@@ -100,7 +100,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     }
 
     /// <summary>A token assembled by hand from a header and payload, signed with <paramref name="sign"/> (or unsigned).</summary>
-    public static string RawToken(JsonObject header, JsonObject payload, Func<byte[], byte[]>? sign = null)
+    public static string RawToken(JsonNode header, JsonObject payload, Func<byte[], byte[]>? sign = null)
     {
         var signingInput = B64Json(header) + "." + B64Json(payload);
         var signature = sign is null ? "" : TestSigningKey.B64(sign(Encoding.ASCII.GetBytes(signingInput)));
