@@ -125,14 +125,21 @@ internal sealed partial class HmacHandler(
     /// </summary>
     private async Task<AuthenticateResult?> HashBodyAsync(System.Security.Cryptography.IncrementalHash hmac, long maxBytes)
     {
+        // MaxBodyBytes replaces Kestrel's server-wide limit (30 MB by default) for this request, above
+        // it as well as below, so that the configured value is the one enforced and named. Where the
+        // limit can no longer be changed (an upgraded request), the lower of the two holds and is named.
+        var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = maxBytes;
+        }
+        else if (sizeLimit?.MaxRequestBodySize < maxBytes)
+        {
+            maxBytes = sizeLimit.MaxRequestBodySize.Value;
+        }
         if (Request.ContentLength > maxBytes)
         {
             return TooLarge(maxBytes);
-        }
-        var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeLimit is { IsReadOnly: false } && (sizeLimit.MaxRequestBodySize is null || sizeLimit.MaxRequestBodySize > maxBytes))
-        {
-            sizeLimit.MaxRequestBodySize = maxBytes;
         }
 
         Request.EnableBuffering();
@@ -155,6 +162,12 @@ internal sealed partial class HmacHandler(
         {
             return TooLarge(maxBytes);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's MinRequestBodyDataRate: the client stopped sending (or sends too slowly).
+            LogBodyTooSlow(Logger, ex);
+            return Fail("the request body did not arrive in time", StatusCodes.Status408RequestTimeout);
+        }
         catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
         {
             LogBodyUnreadable(Logger, ex);
@@ -173,6 +186,9 @@ internal sealed partial class HmacHandler(
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
     private static partial void LogBodyUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5143, Level = LogLevel.Information, Message = "Signed request body arrived below the minimum data rate")]
+    private static partial void LogBodyTooSlow(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5142, Level = LogLevel.Warning, Message = "HMAC MaxSkew widened from {PreviousSeconds} s to {MaxSkewSeconds} s: nonces are kept for the wider skew from now on, and requests signed before now are refused once (clients must sign them again)")]
     private static partial void LogSkewWidened(ILogger logger, long previousSeconds, long maxSkewSeconds);

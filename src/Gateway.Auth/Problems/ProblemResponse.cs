@@ -60,6 +60,7 @@ public static class ProblemResponse
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        408 => "https://tools.ietf.org/html/rfc9110#section-15.5.9",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
         502 => "https://tools.ietf.org/html/rfc9110#section-15.6.3",

@@ -7,8 +7,12 @@ namespace Gateway.Tests.Infrastructure;
 /// <summary>Sends hand-written HTTP/1.1 bytes over TLS, for request shapes HttpClient refuses to make.</summary>
 public static class RawHttp
 {
-    /// <summary>Sends <paramref name="request"/> and returns everything the server answers until it closes or goes quiet.</summary>
-    public static async Task<string> SendAsync(Uri gateway, string request, TimeSpan? quiet = null)
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns everything the server answers until it closes or goes
+    /// quiet, or, with <paramref name="untilFirstResponse"/>, as soon as one whole response has arrived
+    /// (for a request that leaves the connection open).
+    /// </summary>
+    public static async Task<string> SendAsync(Uri gateway, string request, TimeSpan? quiet = null, bool untilFirstResponse = false)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(gateway.Host, gateway.Port);
@@ -36,8 +40,34 @@ public static class RawHttp
                 break;
             }
             answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            if (untilFirstResponse && IsWholeResponse(answer.ToString()))
+            {
+                break;
+            }
         }
         return answer.ToString();
+    }
+
+    /// <summary>True when <paramref name="answer"/> holds a response's head and all of its body (by Content-Length or the last chunk).</summary>
+    private static bool IsWholeResponse(string answer)
+    {
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+        foreach (var line in answer[..end].Split("\r\n"))
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                return answer.Length - (end + 4) >= int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (line.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && line.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                return answer.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal);
+            }
+        }
+        return false;
     }
 
     /// <summary>The status code of the first response in <paramref name="answer"/>, or 0 when there is none.</summary>

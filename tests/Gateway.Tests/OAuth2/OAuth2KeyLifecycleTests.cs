@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Gateway.Auth.OAuth2;
 using Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.OAuth2;
@@ -236,6 +237,52 @@ public sealed class OAuth2KeyLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, _backend.Count);
         Assert.Contains("no answer within 1 s", gateway.LogText(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The provider answers 500, or 200 with something that is no JWKS, while the gateway starts: it
+    /// starts anyway, OAuth2 routes answer 401 (not 500) and other routes are unaffected; once the
+    /// provider heals, the retries every RefreshCooldown find the keys and valid tokens pass.
+    /// </summary>
+    [Theory]
+    [InlineData("500")]
+    [InlineData("garbage")]
+    public async Task JwksBrokenAtStart_OAuth2RoutesAre401_OthersServe_AndTokensPassOnceItHeals(string broken)
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        if (broken == "500")
+        {
+            idp.JwksStatusCode = StatusCodes.Status500InternalServerError;
+        }
+        else
+        {
+            idp.RawJwks = "<html><body>Service Unavailable</body></html>";
+        }
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes().WithJwks(idp)
+            .Route("public", "/public/{**rest}", "None")
+            .Set("Auth:OAuth2:RefreshCooldown", "00:00:01");
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        Assert.True(idp.JwksFetches >= 1, "the gateway did not try the provider at start");
+
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            Assert.Equal("the token is signed with an unknown key", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
+        }
+        using (var response = await client.GetAsync("/public/while-broken"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(1, _backend.Count);
+
+        idp.JwksStatusCode = StatusCodes.Status200OK;
+        idp.RawJwks = null;
+        await Wait.UntilAsync(async () =>
+        {
+            using var response = await SendAsync(client, TestIdentityProvider.Token(_k1));
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(15), "a valid token passes after the provider healed");
+        Assert.Equal(2, _backend.Count);
     }
 
     private static TestSigningKey TestSigningKeyWithKid(TestSigningKey key, string kid) => TestSigningKey.FromRsa(key.Rsa, kid);

@@ -176,6 +176,13 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "three-garbage-segments", "the token is malformed" },
             { "empty-bearer", "empty bearer token" },
             { "huge", "the bearer token is too large" },
+            { "well-formed-just-over-the-size-limit", "the bearer token is too large" },
+            { "two-segments", "the token is malformed" },
+            { "four-segments", "the token is malformed" },
+            // The JWE compact shape: refused as a JWE the gateway has no key to decrypt.
+            { "five-segments", "" },
+            { "header-is-a-json-array", "the token is malformed" },
+            { "header-is-not-json", "the token is malformed" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
             // A backend that reads X-Client-Id as a list would see "alice" and "admin".
@@ -309,6 +316,83 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
         Assert.Equal(before, _backend.Count);
     }
 
+    public static TheoryData<string> HostileKids => new()
+    {
+        "path-traversal", "sql", "nul-only", "trusted-kid-then-nul", "http-url", "8-kb", "number", "object", "array", "empty",
+    };
+
+    /// <summary>
+    /// A hostile <c>kid</c> on a token signed by a key the provider does not publish: 401, nothing
+    /// forwarded, and no request anywhere but (at most once, rate-limited) the configured JWKS. The
+    /// kid is only ever a key to look up in the fetched set, never a path, a URL or a query.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HostileKids))]
+    public async Task HostileKid_OnAnUntrustedToken_Is401_NeverForwarded_AndFetchesNothingElse(string name)
+    {
+        using var listener = new ConnectionCountingListener();
+        JsonNode kid = name switch
+        {
+            "path-traversal" => "../../etc/passwd",
+            "sql" => "' OR 1=1 --",
+            "nul-only" => "\u0000",
+            "trusted-kid-then-nul" => fixture.Key.Kid + "\u0000",
+            "http-url" => listener.Url.AbsoluteUri,
+            "8-kb" => new string('k', 8 * 1024),
+            "number" => 1,
+            "object" => new JsonObject { ["kid"] = fixture.Key.Kid, ["url"] = listener.Url.AbsoluteUri },
+            "array" => new JsonArray(fixture.Key.Kid, listener.Url.AbsoluteUri),
+            "empty" => "",
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        };
+        var attacker = TestSigningKey.Create("attacker");
+        var token = TestIdentityProvider.RawToken(
+            new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = kid }, TestIdentityProvider.Claims(), Sign(attacker));
+        Assert.True(token.Length <= Gateway.Auth.OAuth2.OAuth2Defaults.MaxTokenLength, "the token must get past the size check");
+        var before = _backend.Count;
+        var fetchesBefore = fixture.Idp.JwksFetches;
+
+        using var response = await SendAsync("/api/reports/a", token);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("etc/passwd", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("OR 1=1", detail, StringComparison.Ordinal);
+        Assert.Equal(before, _backend.Count);
+        // A fetch the kid could cause happens while the token is validated, before the answer.
+        Assert.Equal(0, listener.Connections);
+        Assert.InRange(fixture.Idp.JwksFetches, fetchesBefore, fetchesBefore + 1);
+    }
+
+    [Fact]
+    public async Task WellFormedTokenAtTheSizeLimit_IsAccepted()
+    {
+        var token = TokenOfLength(fixture.Key, Gateway.Auth.OAuth2.OAuth2Defaults.MaxTokenLength - 1);
+        Assert.InRange(token.Length, Gateway.Auth.OAuth2.OAuth2Defaults.MaxTokenLength - 1, Gateway.Auth.OAuth2.OAuth2Defaults.MaxTokenLength);
+
+        using var response = await SendAsync("/api/reports/a", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A valid token of <paramref name="length"/> or one more characters, padded with a claim.</summary>
+    private static string TokenOfLength(TestSigningKey key, int length)
+    {
+        var claims = TestIdentityProvider.Claims();
+        claims["padding"] = "";
+        var padding = length - TestIdentityProvider.Token(key, claims).Length;
+        // Base64url: three bytes of padding more make four characters more.
+        claims["padding"] = new string('p', padding * 3 / 4);
+        while (TestIdentityProvider.Token(key, claims).Length < length)
+        {
+            claims["padding"] = claims["padding"]!.GetValue<string>() + "p";
+        }
+        return TestIdentityProvider.Token(key, claims);
+    }
+
+    private static Func<byte[], byte[]> Sign(TestSigningKey key) =>
+        input => key.Rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
     private Task<HttpResponseMessage> SendAsync(string path, string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -382,6 +466,28 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return "Bearer ";
             case "huge":
                 return "Bearer " + new string('a', 20_000);
+            case "well-formed-just-over-the-size-limit":
+                return Bearer(TokenOfLength(key, Gateway.Auth.OAuth2.OAuth2Defaults.MaxTokenLength + 1));
+            case "two-segments":
+            {
+                var parts = TestIdentityProvider.Token(key).Split('.');
+                return Bearer($"{parts[0]}.{parts[1]}");
+            }
+            case "four-segments":
+                return Bearer(TestIdentityProvider.Token(key) + "." + TestSigningKey.B64("extra"u8.ToArray()));
+            case "five-segments":
+            {
+                // The JWE compact shape, with the signed token's parts where a JWE's would be.
+                var parts = TestIdentityProvider.Token(key).Split('.');
+                return Bearer($"{parts[0]}.{parts[1]}.{parts[2]}.{parts[1]}.{parts[2]}");
+            }
+            case "header-is-a-json-array":
+                return Bearer(TestIdentityProvider.RawToken(new JsonArray("RS256", key.Kid), TestIdentityProvider.Claims(), Sign(key)));
+            case "header-is-not-json":
+            {
+                var parts = TestIdentityProvider.Token(key).Split('.');
+                return Bearer($"{TestSigningKey.B64("alg=RS256;kid=k1"u8.ToArray())}.{parts[1]}.{parts[2]}");
+            }
             case "basic-scheme":
                 return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
             case "control-char-client-id":

@@ -42,6 +42,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>When set, the JWKS answer is this text instead of the published keys.</summary>
     public string? RawJwks { get; set; }
 
+    /// <summary>When set to other than 200, the JWKS endpoint answers this status with a plain-text body.</summary>
+    public int JwksStatusCode { get; set; } = StatusCodes.Status200OK;
+
     /// <summary>When set, the JWKS endpoint waits this long before answering.</summary>
     public TimeSpan JwksDelay { get; set; }
 
@@ -100,7 +103,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     }
 
     /// <summary>A token assembled by hand from a header and payload, signed with <paramref name="sign"/> (or unsigned).</summary>
-    public static string RawToken(JsonObject header, JsonObject payload, Func<byte[], byte[]>? sign = null)
+    public static string RawToken(JsonNode header, JsonObject payload, Func<byte[], byte[]>? sign = null)
     {
         var signingInput = B64Json(header) + "." + B64Json(payload);
         var signature = sign is null ? "" : TestSigningKey.B64(sign(Encoding.ASCII.GetBytes(signingInput)));
@@ -122,6 +125,12 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             {
                 return;
             }
+        }
+        if (JwksStatusCode != StatusCodes.Status200OK)
+        {
+            context.Response.StatusCode = JwksStatusCode;
+            await context.Response.WriteAsync("the key service is having a bad day");
+            return;
         }
         context.Response.ContentType = "application/json";
         var body = RawJwks ?? "{\"keys\":[" + string.Join(',', _published.Select(k => k.PublicJwkJson())) + "]}";
