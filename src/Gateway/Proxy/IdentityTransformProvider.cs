@@ -21,8 +21,7 @@ internal sealed class IdentityTransformProvider(IOptionsMonitor<ApiKeyOptions> a
 
     public void Apply(TransformBuilderContext context)
     {
-        var auth = RouteAuth.Parse(context.Route.Metadata, out var error)
-            ?? throw new InvalidOperationException($"route '{context.Route.RouteId}': {error}");
+        var auth = RouteAuth.Of(context.Route);
         context.RequestTransforms.Insert(0, UntrustedHeadersTransform.Instance);
         context.RequestTransforms.Add(new IdentityHeadersTransform(auth, apiKeyOptions));
     }

@@ -1,5 +1,6 @@
 using Gateway.Auth;
 using Gateway.Auth.Scopes;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy;
 
@@ -28,6 +29,13 @@ public sealed record RouteAuth
     public bool CertificateBound { get; init; }
 
     public bool IsPublic => Strategy == None;
+
+    /// <summary>
+    /// The metadata of a route YARP is loading, which config validation accepted before; throws if it
+    /// does not parse, so that no route can become public by accident even were validation bypassed.
+    /// </summary>
+    public static RouteAuth Of(RouteConfig route) =>
+        Parse(route.Metadata, out var error) ?? throw new InvalidOperationException($"route '{route.RouteId}': {error}");
 
     /// <summary>Parses route metadata; on failure <paramref name="error"/> names the field and the problem.</summary>
     public static RouteAuth? Parse(IReadOnlyDictionary<string, string>? metadata, out string? error)

@@ -13,8 +13,6 @@ internal sealed class RouteAuthConfigFilter : IProxyConfigFilter
 
     public ValueTask<RouteConfig> ConfigureRouteAsync(RouteConfig route, ClusterConfig? cluster, CancellationToken cancel)
     {
-        var auth = RouteAuth.Parse(route.Metadata, out var error)
-            ?? throw new InvalidOperationException($"route '{route.RouteId}': {error}");
-        return new(route with { AuthorizationPolicy = RoutePolicy.NameFor(auth) });
+        return new(route with { AuthorizationPolicy = RoutePolicy.NameFor(RouteAuth.Of(route)) });
     }
 }
