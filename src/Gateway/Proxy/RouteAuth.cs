@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy;
 
-/// <summary>What a route's <c>Metadata</c> says about authentication, parsed once per config load.</summary>
+/// <summary>What a route's <c>Metadata</c> says about authentication and forwarding, parsed once per config load.</summary>
 public sealed record RouteAuth
 {
     public const string None = "None";
@@ -13,6 +13,7 @@ public sealed record RouteAuth
     public const string ForwardCredentialsKey = "ForwardCredentials";
     public const string ForwardCertificateKey = "ForwardCertificate";
     public const string CertificateBoundKey = "CertificateBound";
+    public const string GrpcStreamingKey = "GrpcStreaming";
 
     /// <summary>The strategy, spelled canonically (<c>ApiKey</c>, <c>OAuth2</c>, <c>Mtls</c>, <c>Hmac</c> or <c>None</c>).</summary>
     public required string Strategy { get; init; }
@@ -27,6 +28,12 @@ public sealed record RouteAuth
 
     /// <summary>OAuth2: the token must be bound to the presented client certificate (RFC 8705).</summary>
     public bool CertificateBound { get; init; }
+
+    /// <summary>
+    /// Any strategy: let YARP lift Kestrel's body size limit and minimum data rate for HTTP/2 requests
+    /// with a gRPC content type. Off, the limits hold: the client picks the content type.
+    /// </summary>
+    public bool GrpcStreaming { get; init; }
 
     public bool IsPublic => Strategy == None;
 
@@ -76,7 +83,8 @@ public sealed record RouteAuth
 
         if (!TryFlag(metadata, ForwardCredentialsKey, out var forwardCredentials, ref error)
             || !TryFlag(metadata, ForwardCertificateKey, out var forwardCertificate, ref error)
-            || !TryFlag(metadata, CertificateBoundKey, out var certificateBound, ref error))
+            || !TryFlag(metadata, CertificateBoundKey, out var certificateBound, ref error)
+            || !TryFlag(metadata, GrpcStreamingKey, out var grpcStreaming, ref error))
         {
             return null;
         }
@@ -108,6 +116,7 @@ public sealed record RouteAuth
             ForwardCredentials = forwardCredentials,
             ForwardCertificate = forwardCertificate,
             CertificateBound = certificateBound,
+            GrpcStreaming = grpcStreaming,
         };
     }
 

@@ -108,6 +108,39 @@ public sealed class RouteAuthTests
         Assert.True(auth!.CertificateBound);
     }
 
+    [Theory]
+    [InlineData("ApiKey", "true", true)]
+    [InlineData("OAuth2", "TRUE", true)]
+    [InlineData("Mtls", "True", true)]
+    [InlineData("Hmac", "false", false)]
+    [InlineData("None", "true", true)]
+    public void GrpcStreaming_IsAcceptedOnEveryAuthType_InAnyCase(string strategy, string value, bool expected)
+    {
+        var auth = RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["GrpcStreaming"] = value }, out var error);
+
+        Assert.Null(error);
+        Assert.Equal(expected, auth!.GrpcStreaming);
+        Assert.False(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy }, out _)!.GrpcStreaming);
+    }
+
+    [Fact]
+    public void GrpcStreaming_NotABoolean_IsAConfigErrorNamingTheRouteAndField()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:events:ClusterId"] = "c",
+            ["ReverseProxy:Routes:events:Match:Path"] = "/events/{**rest}",
+            ["ReverseProxy:Routes:events:Metadata:Auth"] = "None",
+            ["ReverseProxy:Routes:events:Metadata:GrpcStreaming"] = "maybe",
+            ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1/",
+        }).Build();
+
+        var errors = Gateway.Configuration.GatewayConfigValidator.Validate(configuration, Path.GetTempPath());
+
+        var error = Assert.Single(errors);
+        Assert.Equal("ReverseProxy:Routes:events: Metadata:GrpcStreaming must be \"true\" or \"false\"", error);
+    }
+
     [Fact]
     public void CertificateBound_OnAnApiKeyRoute_IsAConfigErrorNamingTheRouteAndField()
     {
