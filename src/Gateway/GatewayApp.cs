@@ -34,11 +34,14 @@ public static class GatewayApp
         app.MapGatewayTokenService();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(next => context => GrpcBodyLimits.InvokeAsync(context, next));
             proxy.Use(next => context => ProxyErrorProblems.WriteOnErrorAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        })
+        // The parsed metadata rides on each route's endpoint, so a request reads it without parsing.
+        .ConfigureEndpoints((endpoint, route) => endpoint.WithMetadata(RouteAuth.Of(route)));
         app.MapFallback(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matches this request")).AllowAnonymous();
         return app;
     }

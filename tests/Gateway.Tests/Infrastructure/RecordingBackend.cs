@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -46,12 +47,17 @@ public sealed class RecordingBackend : IAsyncDisposable
     /// <summary>When set, the backend waits this long before answering (for timeout tests).</summary>
     public TimeSpan Delay { get; set; }
 
-    public static async Task<RecordingBackend> StartAsync()
+    /// <summary>Starts the backend; <paramref name="kestrel"/> changes its Kestrel options (protocols, limits).</summary>
+    public static async Task<RecordingBackend> StartAsync(Action<KestrelServerOptions>? kestrel = null)
     {
         RecordingBackend? backend = null;
         var (app, url) = await LoopbackApp.StartAsync(
             app => app.Run(context => backend!.HandleAsync(context)),
-            web => web.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null));
+            web => web.ConfigureKestrel(k =>
+            {
+                k.Limits.MaxRequestBodySize = null;
+                kestrel?.Invoke(k);
+            }));
         backend = new RecordingBackend(app) { Url = url };
         return backend;
     }
