@@ -5,6 +5,9 @@ namespace Gateway.Proxy;
 /// <summary>
 /// First on every route: removes every client-sent <see cref="UntrustedHeaders"/> header, so that what
 /// reaches the backend under those names comes from the route's own transforms, which run after it.
+/// On a route with <c>RequestHeadersCopy: false</c> YARP's transforms read the client's headers from
+/// the incoming request instead (an <c>Append</c> would append to the client's value), so they are
+/// removed there as well.
 /// </summary>
 internal sealed class UntrustedHeadersTransform : RequestTransform
 {
@@ -18,6 +21,29 @@ internal sealed class UntrustedHeadersTransform : RequestTransform
     {
         ArgumentNullException.ThrowIfNull(context);
         ProxyRequestHeaders.RemoveMatching(context.ProxyRequest, UntrustedHeaders.IsUntrusted);
+        if (!context.HeadersCopied)
+        {
+            RemoveFromIncoming(context.HttpContext.Request.Headers);
+        }
         return ValueTask.CompletedTask;
+    }
+
+    private static void RemoveFromIncoming(IHeaderDictionary headers)
+    {
+        List<string>? found = null;
+        foreach (var name in headers.Keys)
+        {
+            if (UntrustedHeaders.IsUntrusted(name))
+            {
+                (found ??= []).Add(name);
+            }
+        }
+        if (found is not null)
+        {
+            foreach (var name in found)
+            {
+                headers.Remove(name);
+            }
+        }
     }
 }

@@ -135,22 +135,28 @@ public sealed class UntrustedHeaderSpoofingTests(ApiKeyGatewayFixture fixture) :
         Assert.DoesNotContain(seen.Headers, h => h.Key.Contains('_', StringComparison.Ordinal));
     }
 
-    public static TheoryData<string> ForwardedActions => new() { "Set", "Append" };
+    public static TheoryData<string, bool> ForwardedActions => new() { { "Set", true }, { "Append", true }, { "Set", false }, { "Append", false } };
 
     /// <summary>
     /// The removal runs before the route's transforms, so a route can still set these headers on purpose;
-    /// even Append finds no client value to append to.
+    /// even Append finds no client value to append to, also when the route does not copy the client's
+    /// headers (YARP's transforms then read them from the incoming request).
     /// </summary>
     [Theory]
     [MemberData(nameof(ForwardedActions))]
-    public async Task RouteTransforms_StillSetTheseHeaders_WithoutTheClientsValues(string action)
+    public async Task RouteTransforms_StillSetTheseHeaders_WithoutTheClientsValues(string action, bool copyHeaders)
     {
         await using var backend = await RecordingBackend.StartAsync();
+        var transforms = new JsonArray(
+            new JsonObject { ["Forwarded"] = "for,proto", ["ForFormat"] = "Ip", ["Action"] = action },
+            new JsonObject { ["RequestHeader"] = "X-Real-IP", [action] = "203.0.113.7" });
+        if (!copyHeaders)
+        {
+            transforms.Insert(0, new JsonObject { ["RequestHeadersCopy"] = "false" });
+        }
         var config = new GatewayConfig(backend.Url)
             .Route("public", "/public/{**rest}", "None")
-            .Set("ReverseProxy:Routes:public:Transforms", new JsonArray(
-                new JsonObject { ["Forwarded"] = "for,proto", ["ForFormat"] = "Ip", ["Action"] = action },
-                new JsonObject { ["RequestHeader"] = "X-Real-IP", [action] = "203.0.113.7" }));
+            .Set("ReverseProxy:Routes:public:Transforms", transforms);
         await using var gateway = await GatewayHost.StartAsync(config);
         using var client = gateway.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/public/forwarded");
