@@ -109,6 +109,13 @@ public sealed record RouteAuth
             return null;
         }
 
+        if (grpcStreaming && strategy == Gateway.Auth.Hmac.HmacDefaults.AuthenticationScheme)
+        {
+            // The signature covers the whole body, so an Hmac route reads all of it before forwarding: no stream.
+            error = $"Metadata:{GrpcStreamingKey} cannot be used on {Gateway.Auth.Hmac.HmacDefaults.AuthenticationScheme} routes (the whole body is read and verified before it is forwarded, so a client stream would stall)";
+            return null;
+        }
+
         return new RouteAuth
         {
             Strategy = strategy,

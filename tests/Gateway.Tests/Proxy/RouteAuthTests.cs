@@ -114,13 +114,20 @@ public sealed class RouteAuthTests
     [InlineData("Mtls", "True", true)]
     [InlineData("Hmac", "false", false)]
     [InlineData("None", "true", true)]
-    public void GrpcStreaming_IsAcceptedOnEveryAuthType_InAnyCase(string strategy, string value, bool expected)
+    public void GrpcStreaming_IsAcceptedOnEveryAuthTypeButHmac_InAnyCase(string strategy, string value, bool expected)
     {
         var auth = RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy, ["GrpcStreaming"] = value }, out var error);
 
         Assert.Null(error);
         Assert.Equal(expected, auth!.GrpcStreaming);
         Assert.False(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = strategy }, out _)!.GrpcStreaming);
+    }
+
+    [Fact]
+    public void GrpcStreaming_OnAnHmacRoute_IsAnError()
+    {
+        Assert.Null(RouteAuth.Parse(new Dictionary<string, string> { ["Auth"] = "Hmac", ["GrpcStreaming"] = "true" }, out var error));
+        Assert.StartsWith("Metadata:GrpcStreaming cannot be used on Hmac routes", error, StringComparison.Ordinal);
     }
 
     [Fact]
