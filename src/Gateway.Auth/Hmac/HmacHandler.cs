@@ -127,7 +127,8 @@ internal sealed partial class HmacHandler(
     {
         // MaxBodyBytes replaces Kestrel's server-wide limit (30 MB by default) for this request, above
         // it as well as below, so that the configured value is the one enforced and named. Where the
-        // limit can no longer be changed (an upgraded request), the lower of the two holds and is named.
+        // limit can no longer be changed (something read the body before this handler), the lower of
+        // the two holds and is named.
         var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeLimit is { IsReadOnly: false })
         {
