@@ -11,11 +11,8 @@ internal static class HmacConfigValidator
         ArgumentNullException.ThrowIfNull(context);
         var section = context.Root.GetSection(HmacDefaults.ConfigSection);
 
-        var maxSkew = section["MaxSkew"];
-        if (maxSkew is not null && !(AuthConfigValidator.TryParsePositiveTimeSpan(maxSkew, out var skew) && skew >= HmacDefaults.MinMaxSkew && skew <= HmacDefaults.MaxSkewLimit))
-        {
-            context.Error($"{HmacDefaults.ConfigSection}:MaxSkew", $"'{maxSkew}' is not a time span from {HmacDefaults.MinMaxSkew} to {HmacDefaults.MaxSkewLimit} (e.g. \"00:05:00\"; timestamps are whole seconds)");
-        }
+        CheckTimeSpan(context, section, "MaxSkew", HmacDefaults.MinMaxSkew, HmacDefaults.MaxSkewLimit, "e.g. \"00:05:00\"; timestamps are whole seconds");
+        CheckTimeSpan(context, section, "BodyReadTimeout", HmacDefaults.MinBodyReadTimeout, HmacDefaults.MaxBodyReadTimeout, "e.g. \"00:01:00\"; the longest wait for the next piece of a body");
         var maxBody = section["MaxBodyBytes"];
         if (maxBody is not null && !(long.TryParse(maxBody, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes > 0))
         {
@@ -55,6 +52,15 @@ internal static class HmacConfigValidator
                 // The string may hold a password: say which key is wrong, not what it holds.
                 context.Error($"ConnectionStrings:{HmacDefaults.RedisConnectionStringName}", "is not a valid StackExchange.Redis configuration string");
             }
+        }
+    }
+
+    private static void CheckTimeSpan(ConfigValidationContext context, IConfigurationSection section, string field, TimeSpan min, TimeSpan max, string hint)
+    {
+        var value = section[field];
+        if (value is not null && !(AuthConfigValidator.TryParsePositiveTimeSpan(value, out var span) && span >= min && span <= max))
+        {
+            context.Error($"{HmacDefaults.ConfigSection}:{field}", $"'{value}' is not a time span from {min} to {max} ({hint})");
         }
     }
 }

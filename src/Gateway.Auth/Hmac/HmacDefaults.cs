@@ -31,6 +31,19 @@ public static class HmacDefaults
     public static readonly TimeSpan MinMaxSkew = TimeSpan.FromSeconds(1);
     public const long DefaultMaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// How long the gateway waits for the next piece of a signed body by default: nginx's
+    /// <c>client_body_timeout</c>. Kestrel's minimum data rate is an average since the body started, so a
+    /// client that sends most of a body quickly and then stalls would otherwise hold the read for minutes.
+    /// </summary>
+    public static readonly TimeSpan DefaultBodyReadTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>The bounds config accepts for <c>BodyReadTimeout</c>.</summary>
+    public static readonly TimeSpan MinBodyReadTimeout = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc cref="MinBodyReadTimeout"/>
+    public static readonly TimeSpan MaxBodyReadTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>Unix seconds fit in 11 digits until the year 5138; longer values are refused before parsing.</summary>
     public const int MaxTimestampLength = 12;
 

@@ -21,6 +21,9 @@ public sealed class HmacOptions : AuthenticationSchemeOptions
     /// <summary>The largest signed body the gateway reads; larger bodies get 413.</summary>
     public long MaxBodyBytes { get; set; } = HmacDefaults.DefaultMaxBodyBytes;
 
+    /// <summary>The longest the gateway waits for the next piece of a signed body; then 408.</summary>
+    public TimeSpan BodyReadTimeout { get; set; } = HmacDefaults.DefaultBodyReadTimeout;
+
     public Dictionary<string, HmacClientOptions> Clients { get; init; } = new(StringComparer.Ordinal);
 
     internal HmacClient? Find(string keyId) =>

@@ -191,6 +191,29 @@ public sealed class HmacUnitTests
     public void ConfigValidator_MaxSkewFromOneSecondToOneHour_IsValid(string maxSkew) =>
         Assert.Empty(Validate(new() { ["Auth:Hmac:MaxSkew"] = maxSkew }));
 
+    [Theory]
+    [InlineData("00:00:00.5")]
+    [InlineData("bogus")]
+    [InlineData("00:20:00")]
+    [InlineData("00:10:00.0000001")]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    public void ConfigValidator_BodyReadTimeoutOutsideItsBounds_IsAnErrorNamingIt(string timeout)
+    {
+        var errors = Validate(new() { ["Auth:Hmac:BodyReadTimeout"] = timeout });
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Auth:Hmac:BodyReadTimeout: ", error, StringComparison.Ordinal);
+        Assert.Contains("from 00:00:01 to 00:10:00", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:01")]
+    [InlineData("00:01:00")]
+    [InlineData("00:10:00")]
+    public void ConfigValidator_BodyReadTimeoutFromOneSecondToTenMinutes_IsValid(string timeout) =>
+        Assert.Empty(Validate(new() { ["Auth:Hmac:BodyReadTimeout"] = timeout }));
+
     [Fact]
     public async Task MemoryStore_TheLargestTimeSpanAsMaxSkew_DoesNotThrow()
     {
