@@ -82,7 +82,7 @@ internal sealed partial class HmacHandler(
         else
         {
             using var hmac = HmacSignature.Begin(client.Secret, Request.Method, target!, timestampText, nonce);
-            var bodyFailure = await HashBodyAsync(hmac, options.MaxBodyBytes);
+            var bodyFailure = await HashBodyAsync(hmac, options.MaxBodyBytes, options.BodyReadTimeout);
             if (bodyFailure is not null)
             {
                 return bodyFailure;
@@ -120,10 +120,10 @@ internal sealed partial class HmacHandler(
 
     /// <summary>
     /// Streams the body into the HMAC, at most <paramref name="maxBytes"/>: refused from
-    /// <c>Content-Length</c> before reading, else when the stream passes the limit. The body stays
-    /// buffered and is rewound for forwarding.
+    /// <c>Content-Length</c> before reading, else when the stream passes the limit. Each read waits at
+    /// most <paramref name="readTimeout"/> for data. The body stays buffered and is rewound for forwarding.
     /// </summary>
-    private async Task<AuthenticateResult?> HashBodyAsync(System.Security.Cryptography.IncrementalHash hmac, long maxBytes)
+    private async Task<AuthenticateResult?> HashBodyAsync(System.Security.Cryptography.IncrementalHash hmac, long maxBytes, TimeSpan readTimeout)
     {
         // MaxBodyBytes replaces Kestrel's server-wide limit (30 MB by default) for this request, above
         // it as well as below, so that the configured value is the one enforced and named. Where the
@@ -144,13 +144,23 @@ internal sealed partial class HmacHandler(
         }
 
         Request.EnableBuffering();
+        // Kestrel's MinRequestBodyDataRate is an average since the body started: a client that sends N
+        // bytes quickly and then stalls would hold the read (and the temp file) for N/240 s. This bounds
+        // the wait between two reads instead, as nginx's client_body_timeout does. CancelAfter restarts
+        // the timer before each read.
+        using var readTimer = CancellationTokenSource.CreateLinkedTokenSource(Context.RequestAborted);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
         try
         {
             long total = 0;
-            int read;
-            while ((read = await Request.Body.ReadAsync(buffer.AsMemory(0, ReadChunk), Context.RequestAborted)) > 0)
+            while (true)
             {
+                readTimer.CancelAfter(readTimeout);
+                var read = await Request.Body.ReadAsync(buffer.AsMemory(0, ReadChunk), readTimer.Token);
+                if (read == 0)
+                {
+                    break;
+                }
                 total += read;
                 if (total > maxBytes)
                 {
@@ -166,8 +176,11 @@ internal sealed partial class HmacHandler(
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
         {
             // Kestrel's MinRequestBodyDataRate: the client stopped sending (or sends too slowly).
-            LogBodyTooSlow(Logger, ex);
-            return Fail("the request body did not arrive in time", StatusCodes.Status408RequestTimeout);
+            return BodyTooSlow("below Kestrel's minimum data rate", ex);
+        }
+        catch (OperationCanceledException ex) when (readTimer.IsCancellationRequested && !Context.RequestAborted.IsCancellationRequested)
+        {
+            return BodyTooSlow("no data within Auth:Hmac:BodyReadTimeout", ex);
         }
         catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
         {
@@ -182,14 +195,20 @@ internal sealed partial class HmacHandler(
         return null;
     }
 
+    private AuthenticateResult BodyTooSlow(string reason, Exception exception)
+    {
+        LogBodyTooSlow(Logger, reason, exception);
+        return Fail("the request body did not arrive in time", StatusCodes.Status408RequestTimeout);
+    }
+
     private static AuthenticateResult TooLarge(long maxBytes) =>
         Fail(string.Create(CultureInfo.InvariantCulture, $"request body larger than {maxBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
     private static partial void LogBodyUnreadable(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5143, Level = LogLevel.Information, Message = "Signed request body arrived below the minimum data rate")]
-    private static partial void LogBodyTooSlow(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 5143, Level = LogLevel.Information, Message = "Signed request body did not arrive in time: {Reason}")]
+    private static partial void LogBodyTooSlow(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(EventId = 5142, Level = LogLevel.Warning, Message = "HMAC MaxSkew widened from {PreviousSeconds} s to {MaxSkewSeconds} s: nonces are kept for the wider skew from now on, and requests signed before now are refused once (clients must sign them again)")]
     private static partial void LogSkewWidened(ILogger logger, long previousSeconds, long maxSkewSeconds);
