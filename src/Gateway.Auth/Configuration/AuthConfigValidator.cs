@@ -2,6 +2,7 @@ using Gateway.Auth.ApiKeys;
 using Gateway.Auth.Hmac;
 using Gateway.Auth.Mtls;
 using Gateway.Auth.OAuth2;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Auth.Configuration;
 
@@ -17,7 +18,16 @@ public static class AuthConfigValidator
         HmacConfigValidator.Validate(context);
     }
 
-    /// <summary>True for a TimeSpan value that parses ("00:05:00") and is positive.</summary>
-    public static bool TryParsePositiveTimeSpan(string? value, out TimeSpan result) =>
-        TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out result) && result > TimeSpan.Zero;
+    /// <summary>
+    /// The value of <paramref name="field"/> when it is set but is not a time span ("00:05:00") from
+    /// <paramref name="min"/> to <paramref name="max"/>; null when it is absent or in range. Each
+    /// strategy words its own error around it.
+    /// </summary>
+    internal static string? TimeSpanOutside(IConfigurationSection section, string field, TimeSpan min, TimeSpan max)
+    {
+        var value = section[field];
+        return value is null || (TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
+            ? null
+            : value;
+    }
 }

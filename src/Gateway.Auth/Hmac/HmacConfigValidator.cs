@@ -57,8 +57,7 @@ internal static class HmacConfigValidator
 
     private static void CheckTimeSpan(ConfigValidationContext context, IConfigurationSection section, string field, TimeSpan min, TimeSpan max, string hint)
     {
-        var value = section[field];
-        if (value is not null && !(AuthConfigValidator.TryParsePositiveTimeSpan(value, out var span) && span >= min && span <= max))
+        if (AuthConfigValidator.TimeSpanOutside(section, field, min, max) is { } value)
         {
             context.Error($"{HmacDefaults.ConfigSection}:{field}", $"'{value}' is not a time span from {min} to {max} ({hint})");
         }

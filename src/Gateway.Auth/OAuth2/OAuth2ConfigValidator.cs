@@ -102,12 +102,7 @@ internal static class OAuth2ConfigValidator
 
     internal static void CheckTimeSpan(ConfigValidationContext context, IConfigurationSection section, string field, TimeSpan min, TimeSpan max)
     {
-        var value = section[field];
-        if (value is null)
-        {
-            return;
-        }
-        if (!TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        if (AuthConfigValidator.TimeSpanOutside(section, field, min, max) is { } value)
         {
             context.Error($"{section.Path}:{field}", $"'{value}' must be a time span (hh:mm:ss) between {min} and {max}");
         }

@@ -17,6 +17,29 @@ internal static class ProxyRequestHeaders
         }
     }
 
+    /// <summary>
+    /// The same for the incoming request's headers, which YARP's transforms read on a route that does
+    /// not copy them (<c>RequestHeadersCopy: false</c>).
+    /// </summary>
+    public static void RemoveMatching(IHeaderDictionary headers, Func<string, bool> matches)
+    {
+        List<string>? found = null;
+        foreach (var name in headers.Keys)
+        {
+            if (matches(name))
+            {
+                (found ??= []).Add(name);
+            }
+        }
+        if (found is not null)
+        {
+            foreach (var name in found)
+            {
+                headers.Remove(name);
+            }
+        }
+    }
+
     private static void Remove(HttpHeaders headers, Func<string, bool> matches)
     {
         List<string>? found = null;

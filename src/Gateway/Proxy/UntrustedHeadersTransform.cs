@@ -23,27 +23,8 @@ internal sealed class UntrustedHeadersTransform : RequestTransform
         ProxyRequestHeaders.RemoveMatching(context.ProxyRequest, UntrustedHeaders.IsUntrusted);
         if (!context.HeadersCopied)
         {
-            RemoveFromIncoming(context.HttpContext.Request.Headers);
+            ProxyRequestHeaders.RemoveMatching(context.HttpContext.Request.Headers, UntrustedHeaders.IsUntrusted);
         }
         return ValueTask.CompletedTask;
-    }
-
-    private static void RemoveFromIncoming(IHeaderDictionary headers)
-    {
-        List<string>? found = null;
-        foreach (var name in headers.Keys)
-        {
-            if (UntrustedHeaders.IsUntrusted(name))
-            {
-                (found ??= []).Add(name);
-            }
-        }
-        if (found is not null)
-        {
-            foreach (var name in found)
-            {
-                headers.Remove(name);
-            }
-        }
     }
 }
