@@ -18,6 +18,9 @@ public static class HeaderValue
         return true;
     }
 
+    /// <summary>The rule <see cref="ClientIdProblem"/> checks, in the words error messages use.</summary>
+    public const string ClientIdRule = "printable ASCII without commas or spaces at either end";
+
     /// <summary>
     /// Why <paramref name="clientId"/> cannot be sent as <c>X-Client-Id</c>, or null when it can. Beyond
     /// printable ASCII, a client id is one list item: no comma (a backend that reads the header as a

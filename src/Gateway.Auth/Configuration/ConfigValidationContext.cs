@@ -9,6 +9,7 @@ namespace Gateway.Auth.Configuration;
 public sealed class ConfigValidationContext(IConfiguration root, string baseDirectory)
 {
     private readonly List<string> _errors = [];
+    private readonly List<string> _errorPaths = [];
 
     public IConfiguration Root { get; } = root;
 
@@ -16,7 +17,16 @@ public sealed class ConfigValidationContext(IConfiguration root, string baseDire
 
     public IReadOnlyList<string> Errors => _errors;
 
-    public void Error(string path, string message) => _errors.Add($"{path}: {message}");
+    public void Error(string path, string message)
+    {
+        _errors.Add($"{path}: {message}");
+        _errorPaths.Add(path);
+    }
+
+    /// <summary>True when an error was reported at <paramref name="path"/> or beneath it (any case, as config keys compare).</summary>
+    public bool HasErrorAt(string path) =>
+        _errorPaths.Exists(at => at.Equals(path, StringComparison.OrdinalIgnoreCase)
+            || (at.Length > path.Length && at[path.Length] == ':' && at.StartsWith(path, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// Reports <paramref name="clientId"/> (a client name, key id or CN, called <paramref name="what"/>
@@ -28,7 +38,7 @@ public sealed class ConfigValidationContext(IConfiguration root, string baseDire
         {
             return true;
         }
-        Error(path, $"the {what} {problem}; it becomes the X-Client-Id header, so it must be printable ASCII without commas or spaces at either end");
+        Error(path, $"the {what} {problem}; it becomes the X-Client-Id header, so it must be {HeaderValue.ClientIdRule}");
         return false;
     }
 

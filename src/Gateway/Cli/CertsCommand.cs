@@ -49,7 +49,7 @@ internal static class CertsCommand
                 default:
                     if (Gateway.Auth.HeaderValue.ClientIdProblem(args[i]) is not null)
                     {
-                        stderr.WriteLine($"'{args[i]}' is not a usable CN: printable ASCII without commas or spaces at either end");
+                        stderr.WriteLine($"'{args[i]}' is not a usable CN: {Gateway.Auth.HeaderValue.ClientIdRule}");
                         return 2;
                     }
                     commonNames.Add(args[i]);

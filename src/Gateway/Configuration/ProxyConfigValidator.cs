@@ -31,7 +31,7 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         foreach (var entry in proxy.GetSection("Clusters").GetChildren())
         {
             var path = $"ReverseProxy:Clusters:{entry.Key}";
-            if (AlreadyFaulted(context, path) || !clusters.TryGetValue(entry.Key, out var cluster))
+            if (context.HasErrorAt(path) || !clusters.TryGetValue(entry.Key, out var cluster))
             {
                 continue;
             }
@@ -54,7 +54,7 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         foreach (var entry in proxy.GetSection("Routes").GetChildren())
         {
             var path = $"ReverseProxy:Routes:{entry.Key}";
-            if (AlreadyFaulted(context, path) || !routes.TryGetValue(entry.Key, out var route))
+            if (context.HasErrorAt(path) || !routes.TryGetValue(entry.Key, out var route))
             {
                 continue;
             }
@@ -116,7 +116,7 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
 
     private static IProxyConfig? ReadAlone(ConfigValidationContext context, IConfigurationSection entry, string path)
     {
-        if (AlreadyFaulted(context, path))
+        if (context.HasErrorAt(path))
         {
             return null;
         }
@@ -204,9 +204,6 @@ internal sealed class ProxyConfigValidator(IConfigValidator validator, IEnumerab
         }
         return message;
     }
-
-    private static bool AlreadyFaulted(ConfigValidationContext context, string path) =>
-        context.Errors.Any(error => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
 
     private static void AddErrors(ConfigValidationContext context, IConfigurationSection entry, string path, IList<Exception> errors)
     {
