@@ -75,6 +75,9 @@ internal sealed class OAuth2JwtBearerSetup(
             ValidAlgorithms = [.. external.EffectiveAlgorithms],
             ValidateIssuerSigningKey = true,
             IssuerSigningKeys = serviceKeySet,
+            // A token naming a key is checked with that key only (see TokenSigningKeys).
+            TryAllIssuerSigningKeys = false,
+            IssuerSigningKeyResolverUsingConfiguration = TokenSigningKeys.Resolve,
             // The token service's keys sign only the token service's tokens.
             IssuerSigningKeyValidator = (key, token, _) =>
                 serviceKeyIds is null || key?.KeyId is not { } kid || !serviceKeyIds.Contains(kid) || (token as JsonWebToken)?.Issuer == service.Issuer,

@@ -97,4 +97,22 @@ public sealed class OAuth2UnitTests
     [InlineData(".e30.")]
     [InlineData("!!!.e30.sig")]
     public void JwtHeaderReader_GivesNull_ForGarbage(string token) => Assert.Null(JwtHeaderReader.ReadAlgorithm(token));
+
+    [Fact]
+    public void SigningKeys_ForAKid_AreThatKey_AndKeysWithoutAnId_FromBothSets()
+    {
+        var a = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "a" };
+        var b = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "b" };
+        var noId = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048));
+        var own = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "own" };
+
+        Assert.Equal([a, noId], TokenSigningKeys.For("a", [a, b, noId], [own]));
+        Assert.Equal([own], TokenSigningKeys.For("own", [a, b], [own]));
+        Assert.Empty(TokenSigningKeys.For("A", [a, b], [own]));
+        Assert.Empty(TokenSigningKeys.For("a\u0000", [a, b], null));
+        Assert.Empty(TokenSigningKeys.For("c", null, null));
+        // No kid (absent or empty): every key of both sets.
+        Assert.Equal([a, b, noId, own], TokenSigningKeys.For(null, [a, b, noId], [own]));
+        Assert.Equal([a, b], TokenSigningKeys.For("", [a, b], null));
+    }
 }

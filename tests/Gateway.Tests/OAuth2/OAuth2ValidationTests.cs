@@ -364,6 +364,53 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
         Assert.InRange(fixture.Idp.JwksFetches, fetchesBefore, fetchesBefore + 1);
     }
 
+    /// <summary>
+    /// A token signed by the provider's own key but naming a key id the provider does not publish:
+    /// 401, nothing forwarded. Only the key its <c>kid</c> names may verify it (as in Envoy); the
+    /// unknown id may cause one (rate-limited) JWKS fetch, nothing else.
+    /// </summary>
+    [Theory]
+    [InlineData("unpublished-kid")]
+    [InlineData("trusted-kid-then-nul")]
+    [InlineData("trusted-kid-upper-case")]
+    public async Task TrustedKey_NamedByAnotherKid_Is401_NeverForwarded(string name)
+    {
+        var kid = name switch
+        {
+            "unpublished-kid" => "not-published-" + Guid.NewGuid().ToString("N"),
+            "trusted-kid-then-nul" => fixture.Key.Kid + "\u0000",
+            "trusted-kid-upper-case" => fixture.Key.Kid.ToUpperInvariant(),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        };
+        Assert.NotEqual(fixture.Key.Kid, kid);
+        var token = TestIdentityProvider.RawToken(
+            new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = kid }, TestIdentityProvider.Claims(), Sign(fixture.Key));
+        var before = _backend.Count;
+        var fetchesBefore = fixture.Idp.JwksFetches;
+
+        using var response = await SendAsync("/api/reports/a", token);
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("the token is signed with an unknown key", detail);
+        Assert.Equal(before, _backend.Count);
+        Assert.InRange(fixture.Idp.JwksFetches, fetchesBefore, fetchesBefore + 1);
+    }
+
+    /// <summary>A token without a <c>kid</c> is checked with every published key, so one the provider signed passes.</summary>
+    [Fact]
+    public async Task TrustedKey_WithoutKid_IsAccepted()
+    {
+        var token = TestIdentityProvider.RawToken(
+            new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" }, TestIdentityProvider.Claims(), Sign(fixture.Key));
+        var before = _backend.Count;
+
+        using var response = await SendAsync("/api/reports/a", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, _backend.Count);
+        Assert.Equal(TestIdentityProvider.ClientId, _backend.Last.Header("X-Client-Id"));
+    }
+
     [Fact]
     public async Task WellFormedTokenAtTheSizeLimit_IsAccepted()
     {
