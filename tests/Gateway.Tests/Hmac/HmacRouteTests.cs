@@ -334,6 +334,37 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
         Assert.Equal(before, _backend.Count);
     }
 
+    /// <summary>
+    /// The 413 comes from Content-Length alone, before the body; a client that goes on sending the
+    /// body it announced (HttpClient, or curl without Expect: 100-continue) must still be able to finish
+    /// and read it, rather than meet a closed connection (a broken pipe instead of the answer). The
+    /// gateway discards the announced body, within Kestrel's own limits, and keeps the connection.
+    /// </summary>
+    [Fact]
+    public async Task BodyOverTheLimit_WithContentLength_ClientThatSendsItAnyway_Gets413_AndKeepsTheConnection()
+    {
+        var body = new byte[HmacGatewayFixture.MaxBodyBytes + 1];
+        var timestamp = HmacTestClient.Now.ToString();
+        var nonce = HmacSigningHandler.NewNonce();
+        var signature = HmacTestClient.Sign(HmacTestClient.Secret, "POST", "/api/orders/big", timestamp, nonce, body);
+        var before = _backend.Count;
+        await using var connection = await RawHttpConnection.OpenAsync(fixture.Gateway.BaseAddress);
+
+        await connection.WriteAsync(
+            $"POST /api/orders/big HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {HmacTestClient.KeyId}\r\nX-Timestamp: {timestamp}\r\n" +
+            $"X-Nonce: {nonce}\r\nX-Signature: {signature}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var answer = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(413, RawHttp.StatusCode(answer));
+        await connection.WriteAsync(body);
+        await connection.WriteAsync($"GET /api/test/1 HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {HmacTestClient.ApiKey}\r\n\r\n");
+        var next = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(connection.Closed, $"the gateway closed the connection after its 413: {answer}");
+        Assert.Equal(200, RawHttp.StatusCode(next));
+        Assert.Equal(before + 1, _backend.Count);
+        Assert.Equal("/api/test/1", _backend.Last.Target);
+    }
+
     [Fact]
     public async Task ChunkedBodyOverTheLimit_Is413_AndNotForwarded()
     {

@@ -49,25 +49,33 @@ public static class RawHttp
     }
 
     /// <summary>True when <paramref name="answer"/> holds a response's head and all of its body (by Content-Length or the last chunk).</summary>
-    private static bool IsWholeResponse(string answer)
+    private static bool IsWholeResponse(string answer) => WholeResponseLength(answer) is not null;
+
+    /// <summary>
+    /// How many characters of <paramref name="answer"/> the first response takes (head and its body by
+    /// Content-Length or up to the last chunk), or null while it is incomplete.
+    /// </summary>
+    internal static int? WholeResponseLength(string answer)
     {
         var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         if (end < 0)
         {
-            return false;
+            return null;
         }
         foreach (var line in answer[..end].Split("\r\n"))
         {
             if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
             {
-                return answer.Length - (end + 4) >= int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                var length = end + 4 + int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                return answer.Length >= length ? length : null;
             }
             if (line.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && line.Contains("chunked", StringComparison.OrdinalIgnoreCase))
             {
-                return answer.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal);
+                var last = answer.IndexOf("\r\n0\r\n\r\n", end, StringComparison.Ordinal);
+                return last < 0 ? null : last + 7;
             }
         }
-        return false;
+        return null;
     }
 
     /// <summary>The status code of the first response in <paramref name="answer"/>, or 0 when there is none.</summary>

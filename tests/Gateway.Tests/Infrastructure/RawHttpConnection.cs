@@ -1,0 +1,85 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// One TLS connection to the gateway driven by hand: write bytes when the test chooses, read one
+/// response at a time. For what a client sees between two writes, or on the same connection after
+/// an answer, which <see cref="RawHttp"/> (one request per connection) cannot show.
+/// </summary>
+public sealed class RawHttpConnection : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly SslStream _tls;
+    private readonly StringBuilder _pending = new();
+
+    private RawHttpConnection(TcpClient tcp, SslStream tls)
+    {
+        _tcp = tcp;
+        _tls = tls;
+    }
+
+    public static async Task<RawHttpConnection> OpenAsync(Uri gateway)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(gateway.Host, gateway.Port);
+        var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        return new RawHttpConnection(tcp, tls);
+    }
+
+    public Task WriteAsync(string text) => WriteAsync(Encoding.ASCII.GetBytes(text));
+
+    public async Task WriteAsync(byte[] bytes)
+    {
+        await _tls.WriteAsync(bytes);
+        await _tls.FlushAsync();
+    }
+
+    /// <summary>
+    /// The next whole response (head and Content-Length body), or what arrived before the server
+    /// closed the connection or <paramref name="timeout"/> passed (then <see cref="Closed"/> tells which).
+    /// </summary>
+    public async Task<string> ReadResponseAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[8192];
+        while (RawHttp.WholeResponseLength(_pending.ToString()) is not { } length)
+        {
+            int read;
+            try
+            {
+                read = await _tls.ReadAsync(buffer, cts.Token);
+            }
+            catch (IOException)
+            {
+                read = 0;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (read == 0)
+            {
+                Closed = true;
+                break;
+            }
+            _pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        var text = _pending.ToString();
+        var take = RawHttp.WholeResponseLength(text) ?? text.Length;
+        _pending.Remove(0, take);
+        return text[..take];
+    }
+
+    /// <summary>True once a read found the connection closed (or reset) by the server.</summary>
+    public bool Closed { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _tls.DisposeAsync();
+        _tcp.Dispose();
+    }
+}
