@@ -95,9 +95,11 @@ public static class GatewayApp
             // What Kestrel was given decides which endpoints need a certificate, now and on every reload.
             validator.AttachDevelopmentCertificate();
         }
-        app.Services.GetRequiredService<ConfigReloadGuard>().Attach(
-            (IConfigurationRoot)app.Configuration,
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration"));
+        var configLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration");
+        // Watching before the guard attaches, which may apply a change that came while the app was built.
+        // The subscription lives as long as the configuration it watches.
+        _ = app.Services.GetRequiredService<KestrelLimitsInEffect>().WatchReloads(app.Configuration, configLogger);
+        app.Services.GetRequiredService<ConfigReloadGuard>().Attach((IConfigurationRoot)app.Configuration, configLogger);
         return app;
     }
 

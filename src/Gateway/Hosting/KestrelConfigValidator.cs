@@ -8,7 +8,8 @@ namespace Gateway.Hosting;
 /// What Kestrel itself would fail on in the <c>Kestrel</c> section, found before it listens: an HTTPS
 /// endpoint without a server certificate, and certificate files that are missing or do not load.
 /// Paths resolve as Kestrel resolves them, against the content root, which is the config file's
-/// directory. Certificates from a store (<c>Subject</c>) are left to Kestrel.
+/// directory. Certificates from a store (<c>Subject</c>) are left to Kestrel. And the limits under
+/// <c>Kestrel:Limits</c> that Kestrel would refuse, or that the gateway does not know.
 /// </summary>
 internal static class KestrelConfigValidator
 {
@@ -20,6 +21,7 @@ internal static class KestrelConfigValidator
     /// </param>
     public static void Validate(ConfigValidationContext context, bool development, bool developmentCertificate)
     {
+        KestrelLimits.Validate(context.Root, context.Error);
         var kestrel = context.Root.GetSection("Kestrel");
         var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
         foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())

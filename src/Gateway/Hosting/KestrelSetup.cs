@@ -9,10 +9,14 @@ internal static class KestrelSetup
     /// HTTPS endpoints ask every client for a certificate in the handshake (HTTP/2 cannot renegotiate)
     /// but do not require one, and accept any: the Mtls handler judges the chain per route, so
     /// ApiKey, OAuth2 and Hmac routes work without a certificate. An endpoint's own
-    /// <c>ClientCertificateMode</c> in the <c>Kestrel</c> section still wins.
+    /// <c>ClientCertificateMode</c> in the <c>Kestrel</c> section still wins. The <c>Kestrel:Limits</c>
+    /// section, which ASP.NET Core leaves unbound, is applied as Kestrel starts (<see cref="KestrelLimits"/>).
     /// </summary>
     public static void Configure(WebApplicationBuilder builder, X509Certificate2? developmentCertificate)
     {
+        var limits = new KestrelLimitsInEffect();
+        builder.Services.AddSingleton(limits);
+        var configuration = builder.Configuration;
         if (SocketScheduling.Inline)
         {
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
@@ -20,6 +24,7 @@ internal static class KestrelSetup
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            limits.Apply(configuration, kestrel.Limits);
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;

@@ -1,9 +1,14 @@
+using System.Globalization;
 using Gateway.Auth.Problems;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Proxy;
 
-/// <summary>Turns YARP's bare 502/504 answers into problem+json, without saying more about the backend than its status.</summary>
+/// <summary>
+/// Turns YARP's bare error answers (502/504, and 413 when Kestrel refused the body being forwarded)
+/// into problem+json, without saying more about the backend than its status.
+/// </summary>
 internal static class ProxyErrorProblems
 {
     public static async Task WriteOnErrorAsync(HttpContext context, RequestDelegate next)
@@ -15,7 +20,22 @@ internal static class ProxyErrorProblems
             return;
         }
         var status = context.Response.StatusCode;
-        var detail = error.Error switch
+        var detail = Detail(context, status, error.Error);
+        if (status < 400)
+        {
+            status = StatusCodes.Status502BadGateway;
+        }
+        await ProblemResponse.WriteAsync(context, status, detail);
+    }
+
+    private static string Detail(HttpContext context, int status, ForwarderError error)
+    {
+        // Kestrel refused the body while YARP forwarded it (Kestrel:Limits:MaxRequestBodySize): worded as the Hmac limit is.
+        if (status == StatusCodes.Status413PayloadTooLarge && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"request body larger than {limit} bytes");
+        }
+        return error switch
         {
             ForwarderError.RequestTimedOut => "the backend did not answer in time",
             ForwarderError.NoAvailableDestinations => "no backend is available for this route",
@@ -23,10 +43,5 @@ internal static class ProxyErrorProblems
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination => "the request body could not be forwarded",
             _ => "the backend could not be reached",
         };
-        if (status < 400)
-        {
-            status = StatusCodes.Status502BadGateway;
-        }
-        await ProblemResponse.WriteAsync(context, status, detail);
     }
 }

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Gateway.Client;
 using Gateway.Tests.Infrastructure;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Tests.Hmac;
 
 /// <summary>
 /// How an Hmac route reads the body it verifies, against a gateway (memory nonce store) whose
-/// Kestrel-wide body limit (30 MB by default) is set far below <c>Auth:Hmac:MaxBodyBytes</c>: the
+/// Kestrel-wide body limit (30 MB by default) is set in <c>Kestrel:Limits</c> far below <c>Auth:Hmac:MaxBodyBytes</c>: the
 /// configured value is the one enforced and named; and a client that stops sending gets 408, not 400.
 /// </summary>
 public sealed class HmacBodyReadingTests : IAsyncLifetime
@@ -24,12 +24,10 @@ public sealed class HmacBodyReadingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = await RecordingBackend.StartAsync();
-        _gateway = await GatewayHost.StartAsync(HmacTestClient.Config(_backend, redis: null, MaxBodyBytes), kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = KestrelLimit;
+        _gateway = await GatewayHost.StartAsync(HmacTestClient.Config(_backend, redis: null, MaxBodyBytes)
+            .Set("Kestrel:Limits:MaxRequestBodySize", KestrelLimit)
             // Kestrel's rate (240 B/s) with a shorter grace than its 5 s, to keep the test short.
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2));
-        });
+            .Set("Kestrel:Limits:MinRequestBodyDataRate", new JsonObject { ["BytesPerSecond"] = 240, ["GracePeriod"] = "00:00:02" }));
         _client = _gateway.CreateClient();
     }
 

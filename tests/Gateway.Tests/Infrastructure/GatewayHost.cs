@@ -48,8 +48,8 @@ public sealed class GatewayHost : IAsyncDisposable
         StartAsync(config, kestrel: null, environment, extraArgs);
 
     /// <summary>
-    /// Starts the gateway after <paramref name="kestrel"/> has changed its Kestrel options, for limits
-    /// the config cannot set (the <c>Kestrel:Limits</c> section is not bound).
+    /// Starts the gateway after <paramref name="kestrel"/> has changed its Kestrel options (after the
+    /// config's <c>Kestrel:Limits</c> were applied), for options the config cannot set.
     /// </summary>
     public static async Task<GatewayHost> StartAsync(GatewayConfig config, Action<KestrelServerOptions>? kestrel, string environment = "Production", params string[] extraArgs)
     {

@@ -10,8 +10,9 @@ namespace Gateway.Tests.Proxy;
 /// <summary>
 /// YARP treats an HTTP/2 request with a gRPC content type as a stream and lifts Kestrel's body size
 /// limit and minimum data rate before forwarding it to an HTTP/2 backend. The client picks the content
-/// type, so the gateway keeps both limits unless the route sets <c>"GrpcStreaming": "true"</c>. Run
-/// against a backend reached over cleartext HTTP/2, the only kind of hop on which YARP lifts them.
+/// type, so the gateway keeps both limits, as <c>Kestrel:Limits</c> configures them, unless the route
+/// sets <c>"GrpcStreaming": "true"</c>. Run against a backend reached over cleartext HTTP/2, the only
+/// kind of hop on which YARP lifts them.
 /// </summary>
 public sealed class GrpcBodyLimitTests : IAsyncLifetime
 {
@@ -37,12 +38,10 @@ public sealed class GrpcBodyLimitTests : IAsyncLifetime
             .Route("streaming", "/streaming/{**rest}", "None", metadata: new Dictionary<string, string> { ["GrpcStreaming"] = "true" })
             .ApiKeyClient("grpc-client", ApiKey, "read:grpc")
             .Set("ReverseProxy:Clusters:backend:HttpRequest", new JsonObject { ["Version"] = "2", ["VersionPolicy"] = "RequestVersionExact" });
-        _gateway = await GatewayHost.StartAsync(config, kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = KestrelLimit;
+        _gateway = await GatewayHost.StartAsync(config
+            .Set("Kestrel:Limits:MaxRequestBodySize", KestrelLimit)
             // Kestrel's rate (240 B/s) with a shorter grace than its 5 s, to keep the test short.
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2));
-        });
+            .Set("Kestrel:Limits:MinRequestBodyDataRate", new JsonObject { ["BytesPerSecond"] = 240, ["GracePeriod"] = "00:00:02" }));
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,192 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// The <c>Kestrel:Limits</c> section, which ASP.NET Core does not bind by itself (its configuration
+/// loader reads only endpoints and certificates from <c>Kestrel</c>). One table of the limits the
+/// gateway honours both checks the section and applies it, so <c>validate</c> accepts exactly what
+/// Kestrel is then given: each value is parsed and set on a <see cref="KestrelServerLimits"/>, whose
+/// own setters judge the range. A key the table does not know is an error, not silently nothing.
+/// </summary>
+internal static class KestrelLimits
+{
+    public const string SectionPath = "Kestrel:Limits";
+
+    private const string Bytes0OrNull = "must be a number of bytes, 0 or more, or null for no limit";
+    private const string Positive = "must be a positive whole number";
+    private const string PositiveTime = "must be a positive time span (\"hh:mm:ss\")";
+    private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second";
+
+    /// <summary>Subsections that group limits rather than being one.</summary>
+    private static readonly string[] Groups = ["Http2", "Http3"];
+
+    private static readonly Limit[] Known =
+    [
+        NullableLong("MaxRequestBodySize", Bytes0OrNull, (l, v) => l.MaxRequestBodySize = v),
+        NullableLong("MaxRequestBufferSize", "must be a positive number of bytes, or null for no limit", (l, v) => l.MaxRequestBufferSize = v),
+        NullableLong("MaxResponseBufferSize", Bytes0OrNull, (l, v) => l.MaxResponseBufferSize = v),
+        Int("MaxRequestLineSize", "must be a positive number of bytes", (l, v) => l.MaxRequestLineSize = v),
+        Int("MaxRequestHeadersTotalSize", "must be a positive number of bytes", (l, v) => l.MaxRequestHeadersTotalSize = v),
+        Int("MaxRequestHeaderCount", Positive, (l, v) => l.MaxRequestHeaderCount = v),
+        NullableLong("MaxConcurrentConnections", "must be a positive whole number, or null for no limit", (l, v) => l.MaxConcurrentConnections = v),
+        NullableLong("MaxConcurrentUpgradedConnections", "must be a whole number, 0 or more, or null for no limit", (l, v) => l.MaxConcurrentUpgradedConnections = v),
+        Time("KeepAliveTimeout", PositiveTime, (l, v) => l.KeepAliveTimeout = v),
+        Time("RequestHeadersTimeout", PositiveTime, (l, v) => l.RequestHeadersTimeout = v),
+        DataRate("MinRequestBodyDataRate", (l, v) => l.MinRequestBodyDataRate = v),
+        DataRate("MinResponseDataRate", (l, v) => l.MinResponseDataRate = v),
+        Int("Http2:MaxStreamsPerConnection", Positive, (l, v) => l.Http2.MaxStreamsPerConnection = v),
+        Int("Http2:HeaderTableSize", "must be a number of bytes, 0 or more", (l, v) => l.Http2.HeaderTableSize = v),
+        Int("Http2:MaxFrameSize", "must be a number of bytes from 16384 to 16777215", (l, v) => l.Http2.MaxFrameSize = v),
+        Int("Http2:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http2.MaxRequestHeaderFieldSize = v),
+        Int("Http2:InitialConnectionWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialConnectionWindowSize = v),
+        Int("Http2:InitialStreamWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialStreamWindowSize = v),
+        Time("Http2:KeepAlivePingDelay", PositiveTime, (l, v) => l.Http2.KeepAlivePingDelay = v),
+        Time("Http2:KeepAlivePingTimeout", PositiveTime, (l, v) => l.Http2.KeepAlivePingTimeout = v),
+        Int("Http3:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http3.MaxRequestHeaderFieldSize = v),
+    ];
+
+    /// <summary>The keys the gateway honours under <c>Kestrel:Limits</c>, as they are written there.</summary>
+    public static IEnumerable<string> Keys => Known.Select(limit => limit.Key);
+
+    /// <summary>
+    /// Sets every limit <paramref name="limitsSection"/> (<c>Kestrel:Limits</c>) names on
+    /// <paramref name="limits"/>; a key it does not know, or a value that does not parse or that
+    /// Kestrel refuses, is reported to <paramref name="error"/> with its full config path and left as it was.
+    /// </summary>
+    public static void Apply(IConfigurationSection limitsSection, KestrelServerLimits limits, Action<string, string> error)
+    {
+        ArgumentNullException.ThrowIfNull(limitsSection);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(error);
+        if (limitsSection.Value is { Length: > 0 })
+        {
+            error(SectionPath, "must be an object of Kestrel limits");
+            return;
+        }
+        ApplyChildren(limitsSection, prefix: "", limits, error);
+    }
+
+    /// <summary>Checks the section as <see cref="Apply"/> would apply it, against a scratch set of Kestrel's defaults.</summary>
+    public static void Validate(IConfiguration root, Action<string, string> error) =>
+        Apply(root.GetSection(SectionPath), new KestrelServerOptions().Limits, error);
+
+    private static void ApplyChildren(IConfigurationSection section, string prefix, KestrelServerLimits limits, Action<string, string> error)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var key = prefix + child.Key;
+            if (Array.Find(Known, l => l.Key.Equals(key, StringComparison.OrdinalIgnoreCase)) is { } limit)
+            {
+                if (!TryApply(limit, child, limits))
+                {
+                    error($"{SectionPath}:{key}", child.Value is { Length: > 0 } value ? $"'{value}' {limit.Rule}" : limit.Rule);
+                }
+            }
+            else if (prefix.Length == 0 && Array.Exists(Groups, g => g.Equals(key, StringComparison.OrdinalIgnoreCase)))
+            {
+                if (child.Value is { Length: > 0 })
+                {
+                    error($"{SectionPath}:{key}", $"must be an object of {key} limits");
+                }
+                else
+                {
+                    ApplyChildren(child, key + ":", limits, error);
+                }
+            }
+            else
+            {
+                error($"{SectionPath}:{key}", "is not a Kestrel limit the gateway knows; the known ones are " + string.Join(", ", Keys));
+            }
+        }
+    }
+
+    private static bool TryApply(Limit limit, IConfigurationSection value, KestrelServerLimits limits)
+    {
+        try
+        {
+            return limit.TryApply(value, limits);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Kestrel's setter (or MinDataRate's constructor) refused the value; the rule says why.
+            return false;
+        }
+    }
+
+    /// <summary>JSON <c>null</c> (which configuration keeps as a null or empty value with no children).</summary>
+    private static bool IsNull(IConfigurationSection section) =>
+        string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
+
+    private static bool TryParseLong(IConfigurationSection section, out long value) =>
+        long.TryParse(section.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryParseTime(string? text, out TimeSpan value) =>
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+
+    private static Limit NullableLong(string key, string rule, Action<KestrelServerLimits, long?> set) =>
+        new(key, rule, (section, limits) =>
+        {
+            if (IsNull(section))
+            {
+                set(limits, null);
+                return true;
+            }
+            if (!TryParseLong(section, out var value))
+            {
+                return false;
+            }
+            set(limits, value);
+            return true;
+        });
+
+    private static Limit Int(string key, string rule, Action<KestrelServerLimits, int> set) =>
+        new(key, rule, (section, limits) =>
+        {
+            if (!TryParseLong(section, out var value) || value is < int.MinValue or > int.MaxValue)
+            {
+                return false;
+            }
+            set(limits, (int)value);
+            return true;
+        });
+
+    private static Limit Time(string key, string rule, Action<KestrelServerLimits, TimeSpan> set) =>
+        new(key, rule, (section, limits) =>
+        {
+            // Kestrel takes Timeout.InfiniteTimeSpan for some timeouts; an operator writes a time span.
+            if (!TryParseTime(section.Value, out var value) || value <= TimeSpan.Zero)
+            {
+                return false;
+            }
+            set(limits, value);
+            return true;
+        });
+
+    private static Limit DataRate(string key, Action<KestrelServerLimits, MinDataRate?> set) =>
+        new(key, Rate, (section, limits) =>
+        {
+            if (IsNull(section))
+            {
+                set(limits, null);
+                return true;
+            }
+            var bytesPerSecond = section["BytesPerSecond"];
+            var gracePeriod = section["GracePeriod"];
+            if (section.GetChildren().Any(c => !c.Key.Equals("BytesPerSecond", StringComparison.OrdinalIgnoreCase) && !c.Key.Equals("GracePeriod", StringComparison.OrdinalIgnoreCase))
+                || !double.TryParse(bytesPerSecond, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
+                || !double.IsFinite(rate)
+                || !TryParseTime(gracePeriod, out var grace))
+            {
+                return false;
+            }
+            set(limits, new MinDataRate(rate, grace));
+            return true;
+        });
+
+    /// <param name="Key">The key under <c>Kestrel:Limits</c>, e.g. <c>Http2:MaxFrameSize</c>.</param>
+    /// <param name="Rule">What the value must be, for the error message.</param>
+    /// <param name="TryApply">Parses the value and sets it; false when it does not parse (Kestrel's setters throw on a bad range).</param>
+    private sealed record Limit(string Key, string Rule, Func<IConfigurationSection, KestrelServerLimits, bool> TryApply);
+}

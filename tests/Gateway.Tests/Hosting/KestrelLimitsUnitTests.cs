@@ -1,0 +1,168 @@
+using System.Text;
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Tests.Hosting;
+
+/// <summary>How the <c>Kestrel:Limits</c> section, as JSON, lands on Kestrel's limits, and what it reports.</summary>
+public sealed class KestrelLimitsUnitTests
+{
+    private static (KestrelServerLimits Limits, List<string> Errors) Apply(string limitsJson)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes($"{{ \"Kestrel\": {{ \"Limits\": {limitsJson} }} }}"));
+        var configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        var limits = new KestrelServerOptions().Limits;
+        var errors = new List<string>();
+        KestrelLimits.Apply(configuration.GetSection(KestrelLimits.SectionPath), limits, (path, message) => errors.Add($"{path}: {message}"));
+        return (limits, errors);
+    }
+
+    [Fact]
+    public void EveryKnownKey_IsSet_InAnyCase()
+    {
+        var (limits, errors) = Apply("""
+            {
+              "maxrequestbodysize": 1048576,
+              "MaxRequestBufferSize": 2000000,
+              "MaxResponseBufferSize": 0,
+              "MaxRequestLineSize": 4096,
+              "MaxRequestHeadersTotalSize": 16384,
+              "MaxRequestHeaderCount": 50,
+              "MaxConcurrentConnections": 1000,
+              "MaxConcurrentUpgradedConnections": 10,
+              "KeepAliveTimeout": "00:01:00",
+              "RequestHeadersTimeout": "00:00:10",
+              "MinRequestBodyDataRate": { "BytesPerSecond": 100, "GracePeriod": "00:00:10" },
+              "MinResponseDataRate": { "BytesPerSecond": 50.5, "GracePeriod": "00:00:03" },
+              "http2": {
+                "MaxStreamsPerConnection": 50,
+                "HeaderTableSize": 0,
+                "MaxFrameSize": 32768,
+                "MaxRequestHeaderFieldSize": 8192,
+                "InitialConnectionWindowSize": 262144,
+                "InitialStreamWindowSize": 131072,
+                "KeepAlivePingDelay": "00:00:30",
+                "KeepAlivePingTimeout": "00:00:20"
+              },
+              "Http3": { "MaxRequestHeaderFieldSize": 8192 }
+            }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal(1048576, limits.MaxRequestBodySize);
+        Assert.Equal(2000000, limits.MaxRequestBufferSize);
+        Assert.Equal(0, limits.MaxResponseBufferSize);
+        Assert.Equal(4096, limits.MaxRequestLineSize);
+        Assert.Equal(16384, limits.MaxRequestHeadersTotalSize);
+        Assert.Equal(50, limits.MaxRequestHeaderCount);
+        Assert.Equal(1000, limits.MaxConcurrentConnections);
+        Assert.Equal(10, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(TimeSpan.FromMinutes(1), limits.KeepAliveTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), limits.RequestHeadersTimeout);
+        Assert.Equal(100, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(10), limits.MinRequestBodyDataRate.GracePeriod);
+        Assert.Equal(50.5, limits.MinResponseDataRate!.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(3), limits.MinResponseDataRate.GracePeriod);
+        Assert.Equal(50, limits.Http2.MaxStreamsPerConnection);
+        Assert.Equal(0, limits.Http2.HeaderTableSize);
+        Assert.Equal(32768, limits.Http2.MaxFrameSize);
+        Assert.Equal(8192, limits.Http2.MaxRequestHeaderFieldSize);
+        Assert.Equal(262144, limits.Http2.InitialConnectionWindowSize);
+        Assert.Equal(131072, limits.Http2.InitialStreamWindowSize);
+        Assert.Equal(TimeSpan.FromSeconds(30), limits.Http2.KeepAlivePingDelay);
+        Assert.Equal(TimeSpan.FromSeconds(20), limits.Http2.KeepAlivePingTimeout);
+        Assert.Equal(8192, limits.Http3.MaxRequestHeaderFieldSize);
+    }
+
+    [Fact]
+    public void Null_LiftsALimit_AndDisablesADataRate()
+    {
+        var (limits, errors) = Apply("""
+            { "MaxRequestBodySize": null, "MaxConcurrentConnections": null, "MinRequestBodyDataRate": null, "MinResponseDataRate": null }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Null(limits.MaxRequestBodySize);
+        Assert.Null(limits.MaxConcurrentConnections);
+        Assert.Null(limits.MinRequestBodyDataRate);
+        Assert.Null(limits.MinResponseDataRate);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("{ \"Http2\": {} }")]
+    public void NothingSet_LeavesKestrelsDefaults(string json)
+    {
+        var (limits, errors) = Apply(json);
+        var defaults = new KestrelServerOptions().Limits;
+
+        Assert.Empty(errors);
+        Assert.Equal(defaults.MaxRequestBodySize, limits.MaxRequestBodySize);
+        Assert.Equal(defaults.MaxRequestHeadersTotalSize, limits.MaxRequestHeadersTotalSize);
+        Assert.Equal(defaults.MinRequestBodyDataRate!.BytesPerSecond, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(defaults.Http2.MaxFrameSize, limits.Http2.MaxFrameSize);
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBodySize\": \"1MB\" }", "Kestrel:Limits:MaxRequestBodySize: '1MB' must be a number of bytes, 0 or more, or null for no limit")]
+    [InlineData("{ \"MaxRequestBodySize\": -1 }", "Kestrel:Limits:MaxRequestBodySize: '-1' must be a number of bytes, 0 or more, or null for no limit")]
+    [InlineData("{ \"MaxRequestBodySize\": 1.5 }", "Kestrel:Limits:MaxRequestBodySize: '1.5' must be a number of bytes, 0 or more, or null for no limit")]
+    [InlineData("{ \"MaxConcurrentConnections\": 0 }", "Kestrel:Limits:MaxConcurrentConnections: '0' must be a positive whole number, or null for no limit")]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": 0 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '0' must be a positive number of bytes")]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": null }", "Kestrel:Limits:MaxRequestHeadersTotalSize: must be a positive number of bytes")]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": 4294967296 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '4294967296' must be a positive number of bytes")]
+    [InlineData("{ \"KeepAliveTimeout\": \"soon\" }", "Kestrel:Limits:KeepAliveTimeout: 'soon' must be a positive time span (\"hh:mm:ss\")")]
+    [InlineData("{ \"KeepAliveTimeout\": \"00:00:00\" }", "Kestrel:Limits:KeepAliveTimeout: '00:00:00' must be a positive time span (\"hh:mm:ss\")")]
+    [InlineData("{ \"Http2\": { \"MaxFrameSize\": 100 } }", "Kestrel:Limits:Http2:MaxFrameSize: '100' must be a number of bytes from 16384 to 16777215")]
+    [InlineData("{ \"Http2\": { \"InitialStreamWindowSize\": 1 } }", "Kestrel:Limits:Http2:InitialStreamWindowSize: '1' must be a number of bytes from 65535 to 2147483647")]
+    [InlineData("{ \"Http2\": 5 }", "Kestrel:Limits:Http2: must be an object of Http2 limits")]
+    [InlineData("5", "Kestrel:Limits: must be an object of Kestrel limits")]
+    public void BadValue_IsReported_NamingItsKey(string json, string error)
+    {
+        var (_, errors) = Apply(json);
+
+        Assert.Equal([error], errors);
+    }
+
+    [Theory]
+    [InlineData("{ \"BytesPerSecond\": 240 }")]
+    [InlineData("{ \"GracePeriod\": \"00:00:05\" }")]
+    [InlineData("{ \"BytesPerSecond\": -1, \"GracePeriod\": \"00:00:05\" }")]
+    [InlineData("{ \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:01\" }")]
+    [InlineData("{ \"BytesPerSecond\": \"fast\", \"GracePeriod\": \"00:00:05\" }")]
+    [InlineData("{ \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\", \"Burst\": 1 }")]
+    [InlineData("240")]
+    public void BadDataRate_IsReported_NamingItsKey(string rate)
+    {
+        var (limits, errors) = Apply($"{{ \"MinRequestBodyDataRate\": {rate} }}");
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Kestrel:Limits:MinRequestBodyDataRate: ", error, StringComparison.Ordinal);
+        Assert.Contains("must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }", error, StringComparison.Ordinal);
+        Assert.Equal(new KestrelServerOptions().Limits.MinRequestBodyDataRate!.GracePeriod, limits.MinRequestBodyDataRate!.GracePeriod);
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBodySise\": 1000 }", "Kestrel:Limits:MaxRequestBodySise")]
+    [InlineData("{ \"Http2\": { \"MaxRequestBodySize\": 1000 } }", "Kestrel:Limits:Http2:MaxRequestBodySize")]
+    [InlineData("{ \"Http4\": { \"MaxFrameSize\": 1000 } }", "Kestrel:Limits:Http4")]
+    public void UnknownKey_IsAnError_ListingTheKnownOnes(string json, string path)
+    {
+        var (_, errors) = Apply(json);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"{path}: is not a Kestrel limit the gateway knows; the known ones are MaxRequestBodySize, ", error, StringComparison.Ordinal);
+        Assert.Contains("Http2:MaxFrameSize", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryError_IsReported_AndTheGoodValuesStillApply()
+    {
+        var (limits, errors) = Apply("""{ "MaxRequestBodySize": "x", "MaxRequestLineSize": "y", "MaxRequestHeaderCount": 7 }""");
+
+        Assert.Equal(2, errors.Count);
+        Assert.Equal(7, limits.MaxRequestHeaderCount);
+    }
+}
