@@ -30,12 +30,22 @@ internal static class UntrustedHeaders
 
     private static readonly string[] YarpForwarded = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix"];
 
-    public static bool IsUntrusted(string name) =>
-        MatchesAny(name, Names) || (name.Contains('_', StringComparison.Ordinal) && MatchesAny(name, YarpForwarded));
+    // Indexed by name length: this runs for every header of every request, and a name can only match
+    // one of the same length, so the cost stays flat however long the lists grow.
+    private static readonly string[][] NamesByLength = ByLength(Names);
+    private static readonly string[][] YarpForwardedByLength = ByLength(YarpForwarded);
 
-    private static bool MatchesAny(string name, string[] untrusted)
+    public static bool IsUntrusted(string name) =>
+        MatchesAny(name, NamesByLength)
+        || (name.Contains('_', StringComparison.Ordinal) && MatchesAny(name, YarpForwardedByLength));
+
+    private static bool MatchesAny(string name, string[][] byLength)
     {
-        foreach (var candidate in untrusted)
+        if (name.Length >= byLength.Length)
+        {
+            return false;
+        }
+        foreach (var candidate in byLength[name.Length])
         {
             if (HeaderName.Matches(name, candidate))
             {
@@ -43,5 +53,15 @@ internal static class UntrustedHeaders
             }
         }
         return false;
+    }
+
+    private static string[][] ByLength(string[] names)
+    {
+        var byLength = new string[names.Max(n => n.Length) + 1][];
+        for (var length = 0; length < byLength.Length; length++)
+        {
+            byLength[length] = [.. names.Where(n => n.Length == length)];
+        }
+        return byLength;
     }
 }
