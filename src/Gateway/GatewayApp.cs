@@ -35,6 +35,7 @@ public static class GatewayApp
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(next => context => GrpcBodyLimits.InvokeAsync(context, next));
+            proxy.Use(next => context => AnnouncedBodyLimit.InvokeAsync(context, next));
             proxy.Use(next => context => ProxyErrorProblems.WriteOnErrorAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

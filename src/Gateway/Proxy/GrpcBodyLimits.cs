@@ -16,13 +16,18 @@ internal static class GrpcBodyLimits
 
     public static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (MayBeLiftedByYarp(context.Request)
-            && context.GetEndpoint()?.Metadata.GetMetadata<RouteAuth>() is not { GrpcStreaming: true })
+        if (MayBeLiftedByYarp(context.Request) && !StreamsOn(context))
         {
             PinnedBodyLimitsFeature.Install(context.Features);
         }
         return next(context);
     }
+
+    /// <summary>True when YARP may lift the body limits of this request because its route allows gRPC streams.</summary>
+    public static bool MayBeLifted(HttpContext context) => MayBeLiftedByYarp(context.Request) && StreamsOn(context);
+
+    private static bool StreamsOn(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteAuth>() is { GrpcStreaming: true };
 
     /// <summary>A superset of YARP's test, so that it holds whatever YARP makes of the rest of the content type.</summary>
     private static bool MayBeLiftedByYarp(HttpRequest request) =>

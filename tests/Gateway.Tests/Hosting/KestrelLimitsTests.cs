@@ -58,6 +58,54 @@ public sealed class KestrelLimitsTests : IDisposable
         Assert.Equal(BodyLimit / 2, backend.Last.Body.Length);
     }
 
+    /// <summary>
+    /// A body whose Content-Length is over the limit is refused before YARP opens the backend request:
+    /// the backend never sees its head (YARP would send the head, then reset when Kestrel refused the body).
+    /// </summary>
+    [Fact]
+    public async Task AnnouncedBodyOverTheLimit_Is413_BeforeTheBackendSeesAnything()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(WithBodyLimit(backend));
+
+        var answer = await RawHttp.SendAsync(
+            gateway.BaseAddress,
+            "POST /public/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 3000\r\n\r\n",
+            untilFirstResponse: true);
+
+        Assert.Equal(413, RawHttp.StatusCode(answer));
+        Assert.Contains($"request body larger than {BodyLimit} bytes", answer, StringComparison.Ordinal);
+        Assert.Equal(0, backend.Started);
+        // The same route still forwards a body within the limit, so the backend is reachable.
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(client, (int)BodyLimit));
+        Assert.Equal(1, backend.Started);
+    }
+
+    /// <summary>
+    /// The 413 goes out before the body; a client that sends the body it announced anyway can finish,
+    /// read the answer and use the connection again (the gateway discards the body), as with nginx.
+    /// </summary>
+    [Fact]
+    public async Task AnnouncedBodyOverTheLimit_ClientThatSendsItAnyway_Gets413_AndKeepsTheConnection()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(WithBodyLimit(backend));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.BaseAddress);
+
+        await connection.WriteAsync("POST /public/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 3000\r\n\r\n");
+        var answer = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(413, RawHttp.StatusCode(answer));
+        await connection.WriteAsync(new byte[3000]);
+        await connection.WriteAsync("GET /public/next HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        var next = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(connection.Closed, $"the gateway closed the connection after its 413: {answer}");
+        Assert.Equal(200, RawHttp.StatusCode(next));
+        Assert.Equal(1, backend.Started);
+        Assert.Equal("/public/next", backend.Last.Target);
+    }
+
     [Fact]
     public async Task ConfiguredMaxRequestHeadersTotalSize_Is431_AndNothingIsForwarded()
     {

@@ -29,6 +29,7 @@ public sealed class RecordingBackend : IAsyncDisposable
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly WebApplication _app;
+    private int _started;
 
     private RecordingBackend(WebApplication app)
     {
@@ -39,6 +40,9 @@ public sealed class RecordingBackend : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     public int Count => _requests.Count;
+
+    /// <summary>Requests whose head arrived, including any whose body then never did (not in <see cref="Requests"/>).</summary>
+    public int Started => Volatile.Read(ref _started);
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
@@ -70,6 +74,7 @@ public sealed class RecordingBackend : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _started);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var headers = new List<KeyValuePair<string, string>>();
