@@ -130,7 +130,6 @@ internal sealed partial class HmacHandler(
         // limit can no longer be changed (something read the body before this handler), the lower of
         // the two holds and is named.
         var sizeLimit = Context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        var serverLimit = sizeLimit?.MaxRequestBodySize;
         if (sizeLimit is { IsReadOnly: false })
         {
             sizeLimit.MaxRequestBodySize = maxBytes;
@@ -142,12 +141,12 @@ internal sealed partial class HmacHandler(
         if (Request.ContentLength > maxBytes)
         {
             // Refused before reading. A client that sends the announced body anyway must be able to
-            // finish and read the 413 (nginx's lingering close): with the server's limit back, Kestrel
-            // discards the unread body after the answer (within that limit and its drain timeout) and
-            // keeps the connection, instead of closing it under the client's feet (a broken pipe).
+            // finish and read the 413 (nginx's lingering close): without a limit, Kestrel discards the
+            // unread body after the answer, for at most its drain timeout (5 s), and keeps the
+            // connection, instead of closing it under the client's feet (a broken pipe).
             if (sizeLimit is { IsReadOnly: false })
             {
-                sizeLimit.MaxRequestBodySize = serverLimit;
+                sizeLimit.MaxRequestBodySize = null;
             }
             return TooLarge(maxBytes);
         }

@@ -106,6 +106,40 @@ public sealed class KestrelLimitsTests : IDisposable
         Assert.Equal("/public/next", backend.Last.Target);
     }
 
+    /// <summary>
+    /// The discarding after a 413 is bounded in time: a client that announced a huge body and keeps
+    /// sending it is cut off (Kestrel's 5 s drain), not read for as long as it likes.
+    /// </summary>
+    [Fact]
+    public async Task AnnouncedHugeBody_KeptSendingAfterThe413_IsCutOffWithinSeconds()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(WithBodyLimit(backend));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.BaseAddress);
+        await connection.WriteAsync("POST /public/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000000000\r\n\r\n");
+        Assert.Equal(413, RawHttp.StatusCode(await connection.ReadResponseAsync(TimeSpan.FromSeconds(10))));
+
+        var chunk = new byte[16 * 1024];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cutOff = false;
+        while (!cutOff && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                await connection.WriteAsync(chunk);
+                await Task.Delay(20);
+            }
+            catch (IOException)
+            {
+                cutOff = true;
+            }
+        }
+
+        Assert.True(cutOff, "the gateway was still reading the refused body after 30 s");
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, backend.Started);
+    }
+
     [Fact]
     public async Task ConfiguredMaxRequestHeadersTotalSize_Is431_AndNothingIsForwarded()
     {
