@@ -92,7 +92,9 @@ public sealed class GrpcBodyLimitTests : IAsyncLifetime
         });
 
         Assert.False(giveUp.IsCancellationRequested, $"the stalled body was still being waited for after {stopwatch.Elapsed.TotalSeconds:0.#} s");
-        Assert.IsType<HttpRequestException>(outcome);
+        // Kestrel closes the HTTP/2 connection; HttpClient reports that as a failed request or, when it
+        // first cancels the stalled content's copy, as a cancellation (not ours: giveUp was not reached).
+        Assert.True(outcome is HttpRequestException or OperationCanceledException, $"expected the request to be cut off, got: {outcome}");
         Assert.DoesNotContain(_backend.Requests, r => r.Target.StartsWith("/public/slow", StringComparison.Ordinal));
     }
 
