@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Gateway.Auth.Hmac.Nonces;
+using Gateway.Auth.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -210,7 +210,7 @@ internal sealed partial class HmacHandler(
     }
 
     private static AuthenticateResult TooLarge(long maxBytes) =>
-        Fail(string.Create(CultureInfo.InvariantCulture, $"request body larger than {maxBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+        Fail(ProblemResponse.BodyTooLarge(maxBytes), StatusCodes.Status413PayloadTooLarge);
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "Signed request body could not be read")]
     private static partial void LogBodyUnreadable(ILogger logger, Exception exception);

@@ -36,14 +36,12 @@ internal static class TokenSigningKeys
         }
         foreach (var key in candidates)
         {
-            if (string.IsNullOrEmpty(kid) || string.IsNullOrEmpty(key.KeyId) || Matches(kid, key))
+            // Exactly, case included, for every kind of key: a key published with a certificate chain
+            // (x5c) carries the published kid as its id, not a thumbprint.
+            if (string.IsNullOrEmpty(kid) || string.IsNullOrEmpty(key.KeyId) || string.Equals(kid, key.KeyId, StringComparison.Ordinal))
             {
                 keys.Add(key);
             }
         }
     }
-
-    // Certificate thumbprints as key ids compare without case, as IdentityModel compares them.
-    private static bool Matches(string kid, SecurityKey key) =>
-        string.Equals(kid, key.KeyId, key is X509SecurityKey ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

@@ -11,6 +11,10 @@ public static class ProblemResponse
 {
     public const string ContentType = "application/problem+json";
 
+    /// <summary>The detail of every 413 the gateway answers, naming the limit that held.</summary>
+    public static string BodyTooLarge(long limit) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"request body larger than {limit} bytes");
+
     public static Task WriteAsync(HttpContext context, int statusCode, string detail, string? wwwAuthenticate = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.Auth.Problems;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -31,7 +30,7 @@ internal static class AnnouncedBodyLimit
                 feature.MaxRequestBodySize = null;
             }
             return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"request body larger than {limit} bytes"));
+                ProblemResponse.BodyTooLarge(limit));
         }
         return next(context);
     }

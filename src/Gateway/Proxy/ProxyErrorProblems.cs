@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.Auth.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -33,7 +32,7 @@ internal static class ProxyErrorProblems
         // Kestrel refused the body while YARP forwarded it (Kestrel:Limits:MaxRequestBodySize): worded as the Hmac limit is.
         if (status == StatusCodes.Status413PayloadTooLarge && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"request body larger than {limit} bytes");
+            return ProblemResponse.BodyTooLarge(limit);
         }
         return error switch
         {

@@ -111,6 +111,13 @@ public sealed class OAuth2UnitTests
         Assert.Empty(TokenSigningKeys.For("A", [a, b], [own]));
         Assert.Empty(TokenSigningKeys.For("a\u0000", [a, b], null));
         Assert.Empty(TokenSigningKeys.For("c", null, null));
+        // A key built from a published certificate chain keeps the published kid: compared exactly too.
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=idp", System.Security.Cryptography.RSA.Create(2048), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var chained = new Microsoft.IdentityModel.Tokens.X509SecurityKey(certificate, "idp-kid-1");
+        Assert.Equal([chained], TokenSigningKeys.For("idp-kid-1", [chained], null));
+        Assert.Empty(TokenSigningKeys.For("IDP-KID-1", [chained], null));
         // No kid (absent or empty): every key of both sets.
         Assert.Equal([a, b, noId, own], TokenSigningKeys.For(null, [a, b, noId], [own]));
         Assert.Equal([a, b], TokenSigningKeys.For("", [a, b], null));
