@@ -66,6 +66,27 @@ internal static class KestrelLimits
             return;
         }
         ApplyChildren(limitsSection, prefix: "", limits, error);
+        CheckRequestBuffer(limitsSection, limits, error);
+    }
+
+    /// <summary>
+    /// Kestrel's own check at start (it throws, naming no key, when the request buffer cannot hold a
+    /// request line or the headers), made here on the limits as they stand after the section.
+    /// </summary>
+    private static void CheckRequestBuffer(IConfigurationSection limitsSection, KestrelServerLimits limits, Action<string, string> error)
+    {
+        if (limits.MaxRequestBufferSize is not { } buffer
+            || (buffer >= limits.MaxRequestLineSize && buffer >= limits.MaxRequestHeadersTotalSize))
+        {
+            return;
+        }
+        // The configured value, unless it was refused (reported already) and Kestrel's default stands.
+        var configured = limitsSection.GetChildren().FirstOrDefault(c => c.Key.Equals("MaxRequestBufferSize", StringComparison.OrdinalIgnoreCase));
+        var value = configured is not null && TryParseLong(configured, out var written) && written == buffer
+            ? $"'{buffer.ToString(CultureInfo.InvariantCulture)}'"
+            : $"Kestrel's default ({buffer.ToString(CultureInfo.InvariantCulture)})";
+        error($"{SectionPath}:MaxRequestBufferSize", string.Create(CultureInfo.InvariantCulture,
+            $"{value} must be at least MaxRequestLineSize ({limits.MaxRequestLineSize}) and MaxRequestHeadersTotalSize ({limits.MaxRequestHeadersTotalSize})"));
     }
 
     /// <summary>Checks the section as <see cref="Apply"/> would apply it, against a scratch set of Kestrel's defaults.</summary>

@@ -165,4 +165,25 @@ public sealed class KestrelLimitsUnitTests
         Assert.Equal(2, errors.Count);
         Assert.Equal(7, limits.MaxRequestHeaderCount);
     }
+
+    // B1: Kestrel refuses to start when MaxRequestBufferSize is below the request line or header limits.
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBufferSize\": 1000 }", "'1000' must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (32768)")]
+    [InlineData("{ \"MaxRequestBufferSize\": 10000 }", "'10000' must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (32768)")]
+    [InlineData("{ \"MaxRequestBufferSize\": 20000, \"MaxRequestLineSize\": 30000, \"MaxRequestHeadersTotalSize\": 16384 }", "'20000' must be at least MaxRequestLineSize (30000) and MaxRequestHeadersTotalSize (16384)")]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": 2000000 }", "Kestrel's default (1048576) must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (2000000)")]
+    public void MaxRequestBufferSize_BelowTheRequestLineOrHeaders_IsReported(string json, string message)
+    {
+        var (_, errors) = Apply(json);
+
+        Assert.Equal([$"Kestrel:Limits:MaxRequestBufferSize: {message}"], errors);
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBufferSize\": 32768 }")]
+    [InlineData("{ \"MaxRequestBufferSize\": null, \"MaxRequestHeadersTotalSize\": 2000000 }")]
+    [InlineData("{ \"MaxRequestBufferSize\": 4096, \"MaxRequestLineSize\": 4096, \"MaxRequestHeadersTotalSize\": 4096 }")]
+    public void MaxRequestBufferSize_AtLeastTheRequestLineAndHeaders_OrUnlimited_IsAccepted(string json) =>
+        Assert.Empty(Apply(json).Errors);
 }
