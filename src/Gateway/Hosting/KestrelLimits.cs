@@ -16,8 +16,15 @@ internal static class KestrelLimits
 
     private const string Bytes0OrNull = "must be a number of bytes, 0 or more, or null for no limit";
     private const string Positive = "must be a positive whole number";
-    private const string PositiveTime = "must be a positive time span (\"hh:mm:ss\")";
-    private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second";
+    private const string TimeForm = "\"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction)";
+    private const string PositiveTime = "must be a time span " + TimeForm + " over 0 and at most 1 day (\"1.00:00:00\")";
+    private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second and at most 1 day";
+
+    /// <summary>
+    /// The longest time span any limit takes. Kestrel adds timeouts to its clock ticks without
+    /// checking, so a span of many thousand days overflows on every connection, not at start.
+    /// </summary>
+    private static readonly TimeSpan MaxTime = TimeSpan.FromDays(1);
 
     /// <summary>Subsections that group limits rather than being one.</summary>
     private static readonly string[] Groups = ["Http2", "Http3"];
@@ -143,8 +150,11 @@ internal static class KestrelLimits
     private static bool TryParseLong(IConfigurationSection section, out long value) =>
         long.TryParse(section.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
+    /// <summary>A time span over 0 and at most <see cref="MaxTime"/>.</summary>
     private static bool TryParseTime(string? text, out TimeSpan value) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value)
+        && value > TimeSpan.Zero
+        && value <= MaxTime;
 
     private static Limit NullableLong(string key, string rule, Action<KestrelServerLimits, long?> set) =>
         new(key, rule, (section, limits) =>
@@ -177,7 +187,7 @@ internal static class KestrelLimits
         new(key, rule, (section, limits) =>
         {
             // Kestrel takes Timeout.InfiniteTimeSpan for some timeouts; an operator writes a time span.
-            if (!TryParseTime(section.Value, out var value) || value <= TimeSpan.Zero)
+            if (!TryParseTime(section.Value, out var value))
             {
                 return false;
             }

@@ -113,8 +113,8 @@ public sealed class KestrelLimitsUnitTests
     [InlineData("{ \"MaxRequestHeadersTotalSize\": 0 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '0' must be a positive number of bytes")]
     [InlineData("{ \"MaxRequestHeadersTotalSize\": null }", "Kestrel:Limits:MaxRequestHeadersTotalSize: must be a positive number of bytes")]
     [InlineData("{ \"MaxRequestHeadersTotalSize\": 4294967296 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '4294967296' must be a positive number of bytes")]
-    [InlineData("{ \"KeepAliveTimeout\": \"soon\" }", "Kestrel:Limits:KeepAliveTimeout: 'soon' must be a positive time span (\"hh:mm:ss\")")]
-    [InlineData("{ \"KeepAliveTimeout\": \"00:00:00\" }", "Kestrel:Limits:KeepAliveTimeout: '00:00:00' must be a positive time span (\"hh:mm:ss\")")]
+    [InlineData("{ \"KeepAliveTimeout\": \"soon\" }", "Kestrel:Limits:KeepAliveTimeout: 'soon' " + TimeRule)]
+    [InlineData("{ \"KeepAliveTimeout\": \"00:00:00\" }", "Kestrel:Limits:KeepAliveTimeout: '00:00:00' " + TimeRule)]
     [InlineData("{ \"Http2\": { \"MaxFrameSize\": 100 } }", "Kestrel:Limits:Http2:MaxFrameSize: '100' must be a number of bytes from 16384 to 16777215")]
     [InlineData("{ \"Http2\": { \"InitialStreamWindowSize\": 1 } }", "Kestrel:Limits:Http2:InitialStreamWindowSize: '1' must be a number of bytes from 65535 to 2147483647")]
     [InlineData("{ \"Http2\": 5 }", "Kestrel:Limits:Http2: must be an object of Http2 limits")]
@@ -186,4 +186,45 @@ public sealed class KestrelLimitsUnitTests
     [InlineData("{ \"MaxRequestBufferSize\": 4096, \"MaxRequestLineSize\": 4096, \"MaxRequestHeadersTotalSize\": 4096 }")]
     public void MaxRequestBufferSize_AtLeastTheRequestLineAndHeaders_OrUnlimited_IsAccepted(string json) =>
         Assert.Empty(Apply(json).Errors);
+
+    // B2: Kestrel's timeout arithmetic overflows on very long time spans; every time span is capped at 1 day.
+
+    [Theory]
+    [InlineData("KeepAliveTimeout")]
+    [InlineData("RequestHeadersTimeout")]
+    [InlineData("Http2:KeepAlivePingDelay")]
+    [InlineData("Http2:KeepAlivePingTimeout")]
+    public void TimeSpan_OverOneDay_IsReported_AndOneDayIsAccepted(string key)
+    {
+        string Json(string value) => key.StartsWith("Http2:", StringComparison.Ordinal)
+            ? $"{{ \"Http2\": {{ \"{key[6..]}\": \"{value}\" }} }}"
+            : $"{{ \"{key}\": \"{value}\" }}";
+
+        Assert.Equal([$"Kestrel:Limits:{key}: '110000.00:00:00' {TimeRule}"], Apply(Json("110000.00:00:00")).Errors);
+        Assert.Equal([$"Kestrel:Limits:{key}: '1.00:00:01' {TimeRule}"], Apply(Json("1.00:00:01")).Errors);
+        Assert.Empty(Apply(Json("1.00:00:00")).Errors);
+    }
+
+    private const string TimeRule = "must be a time span \"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction) over 0 and at most 1 day (\"1.00:00:00\")";
+
+    [Theory]
+    [InlineData("200000.00:00:00")]
+    [InlineData("1.00:00:01")]
+    public void DataRateGracePeriod_OverOneDay_IsReported(string grace)
+    {
+        var (_, errors) = Apply($"{{ \"MinResponseDataRate\": {{ \"BytesPerSecond\": 240, \"GracePeriod\": \"{grace}\" }} }}");
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Kestrel:Limits:MinResponseDataRate: ", error, StringComparison.Ordinal);
+        Assert.Contains("GracePeriod over 1 second and at most 1 day", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataRateGracePeriod_OfOneDay_IsAccepted()
+    {
+        var (limits, errors) = Apply("""{ "MinResponseDataRate": { "BytesPerSecond": 240, "GracePeriod": "1.00:00:00" } }""");
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromDays(1), limits.MinResponseDataRate!.GracePeriod);
+    }
 }
