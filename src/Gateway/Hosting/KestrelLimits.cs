@@ -107,9 +107,9 @@ internal static class KestrelLimits
             var key = prefix + child.Key;
             if (Array.Find(Known, l => l.Key.Equals(key, StringComparison.OrdinalIgnoreCase)) is { } limit)
             {
-                if (!TryApply(limit, child, limits))
+                if (TryApply(limit, child, limits) is { } problem)
                 {
-                    error($"{SectionPath}:{key}", child.Value is { Length: > 0 } value ? $"'{value}' {limit.Rule}" : limit.Rule);
+                    error($"{SectionPath}:{key}", problem);
                 }
             }
             else if (prefix.Length == 0 && Array.Exists(Groups, g => g.Equals(key, StringComparison.OrdinalIgnoreCase)))
@@ -130,17 +130,22 @@ internal static class KestrelLimits
         }
     }
 
-    private static bool TryApply(Limit limit, IConfigurationSection value, KestrelServerLimits limits)
+    /// <summary>Applies one limit; what is wrong with its value, for the error, or null when it applied.</summary>
+    private static string? TryApply(Limit limit, IConfigurationSection section, KestrelServerLimits limits)
     {
+        string? problem;
         try
         {
-            return limit.TryApply(value, limits);
+            problem = limit.TryApply(section, limits);
         }
         catch (ArgumentOutOfRangeException)
         {
             // Kestrel's setter (or MinDataRate's constructor) refused the value; the rule says why.
-            return false;
+            problem = limit.Rule;
         }
+        return problem is null || problem != limit.Rule ? problem
+            : section.Value is { Length: > 0 } value ? $"'{value}' {limit.Rule}"
+            : limit.Rule;
     }
 
     /// <summary>JSON <c>null</c> (which configuration keeps as a null or empty value with no children).</summary>
@@ -150,11 +155,22 @@ internal static class KestrelLimits
     private static bool TryParseLong(IConfigurationSection section, out long value) =>
         long.TryParse(section.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>A time span over 0 and at most <see cref="MaxTime"/>.</summary>
-    private static bool TryParseTime(string? text, out TimeSpan value) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value)
-        && value > TimeSpan.Zero
-        && value <= MaxTime;
+    /// <summary>
+    /// A time span as "hh:mm:ss" (optionally "d." before, a fraction after), over 0 and at most <see cref="MaxTime"/>.
+    /// A bare number is not one: TimeSpan.Parse would read "30" as 30 days.
+    /// </summary>
+    private static bool TryParseTime(string? text, out TimeSpan value)
+    {
+        value = default;
+        return text is not null
+            && text.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value)
+            && value > TimeSpan.Zero
+            && value <= MaxTime;
+    }
+
+    private static bool IsBareNumber(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static Limit NullableLong(string key, string rule, Action<KestrelServerLimits, long?> set) =>
         new(key, rule, (section, limits) =>
@@ -162,14 +178,14 @@ internal static class KestrelLimits
             if (IsNull(section))
             {
                 set(limits, null);
-                return true;
+                return null;
             }
             if (!TryParseLong(section, out var value))
             {
-                return false;
+                return rule;
             }
             set(limits, value);
-            return true;
+            return null;
         });
 
     private static Limit Int(string key, string rule, Action<KestrelServerLimits, int> set) =>
@@ -177,10 +193,10 @@ internal static class KestrelLimits
         {
             if (!TryParseLong(section, out var value) || value is < int.MinValue or > int.MaxValue)
             {
-                return false;
+                return rule;
             }
             set(limits, (int)value);
-            return true;
+            return null;
         });
 
     private static Limit Time(string key, string rule, Action<KestrelServerLimits, TimeSpan> set) =>
@@ -189,10 +205,12 @@ internal static class KestrelLimits
             // Kestrel takes Timeout.InfiniteTimeSpan for some timeouts; an operator writes a time span.
             if (!TryParseTime(section.Value, out var value))
             {
-                return false;
+                return IsBareNumber(section.Value)
+                    ? $"'{section.Value}' is a bare number; {rule}, e.g. \"00:00:30\" for 30 seconds"
+                    : rule;
             }
             set(limits, value);
-            return true;
+            return null;
         });
 
     private static Limit DataRate(string key, Action<KestrelServerLimits, MinDataRate?> set) =>
@@ -201,7 +219,7 @@ internal static class KestrelLimits
             if (IsNull(section))
             {
                 set(limits, null);
-                return true;
+                return null;
             }
             var bytesPerSecond = section["BytesPerSecond"];
             var gracePeriod = section["GracePeriod"];
@@ -210,14 +228,17 @@ internal static class KestrelLimits
                 || !double.IsFinite(rate)
                 || !TryParseTime(gracePeriod, out var grace))
             {
-                return false;
+                return Rate;
             }
             set(limits, new MinDataRate(rate, grace));
-            return true;
+            return null;
         });
 
     /// <param name="Key">The key under <c>Kestrel:Limits</c>, e.g. <c>Http2:MaxFrameSize</c>.</param>
     /// <param name="Rule">What the value must be, for the error message.</param>
-    /// <param name="TryApply">Parses the value and sets it; false when it does not parse (Kestrel's setters throw on a bad range).</param>
-    private sealed record Limit(string Key, string Rule, Func<IConfigurationSection, KestrelServerLimits, bool> TryApply);
+    /// <param name="TryApply">
+    /// Parses the value and sets it, returning null; or returns what is wrong: <paramref name="Rule"/>
+    /// (quoted with the value) or a message of its own. Kestrel's setters throw on a bad range.
+    /// </param>
+    private sealed record Limit(string Key, string Rule, Func<IConfigurationSection, KestrelServerLimits, string?> TryApply);
 }

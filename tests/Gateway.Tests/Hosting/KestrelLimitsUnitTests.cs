@@ -227,4 +227,42 @@ public sealed class KestrelLimitsUnitTests
         Assert.Empty(errors);
         Assert.Equal(TimeSpan.FromDays(1), limits.MinResponseDataRate!.GracePeriod);
     }
+
+    // R2: a bare number is not a time span (TimeSpan.Parse would read "30" as 30 days).
+
+    [Theory]
+    [InlineData("KeepAliveTimeout", "30")]
+    [InlineData("RequestHeadersTimeout", "5")]
+    [InlineData("KeepAliveTimeout", "1.5")]
+    public void BareNumber_IsNotATimeSpan(string key, string value)
+    {
+        var (limits, errors) = Apply($"{{ \"{key}\": \"{value}\" }}");
+        var defaults = new KestrelServerOptions().Limits;
+
+        Assert.Equal([$"Kestrel:Limits:{key}: '{value}' is a bare number; {TimeRule}, e.g. \"00:00:30\" for 30 seconds"], errors);
+        Assert.Equal(defaults.KeepAliveTimeout, limits.KeepAliveTimeout);
+        Assert.Equal(defaults.RequestHeadersTimeout, limits.RequestHeadersTimeout);
+    }
+
+    [Fact]
+    public void BareNumber_IsNotAGracePeriod()
+    {
+        var (_, errors) = Apply("""{ "MinRequestBodyDataRate": { "BytesPerSecond": 240, "GracePeriod": "5" } }""");
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Kestrel:Limits:MinRequestBodyDataRate: ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:30", 30)]
+    [InlineData("00:01", 60)]
+    [InlineData("0.00:00:30", 30)]
+    [InlineData("00:00:02.5", 2.5)]
+    public void TimeSpan_WithColons_IsRead(string value, double seconds)
+    {
+        var (limits, errors) = Apply($"{{ \"KeepAliveTimeout\": \"{value}\" }}");
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), limits.KeepAliveTimeout);
+    }
 }
