@@ -14,11 +14,12 @@ internal static class KestrelLimits
 {
     public const string SectionPath = "Kestrel:Limits";
 
-    private const string Bytes0OrNull = "must be a number of bytes, 0 or more, or null for no limit";
+    private const string Bytes0OrMore = "a number of bytes, 0 or more";
     private const string Positive = "must be a positive whole number";
     private const string TimeForm = "\"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction)";
     private const string PositiveTime = "must be a time span " + TimeForm + " over 0 and at most 1 day (\"1.00:00:00\")";
     private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second and at most 1 day";
+    private const string RateWhenEmpty = "is empty; write null for no minimum, or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }";
 
     /// <summary>
     /// The longest time span any limit takes. Kestrel adds timeouts to its clock ticks without
@@ -31,14 +32,14 @@ internal static class KestrelLimits
 
     private static readonly Limit[] Known =
     [
-        NullableLong("MaxRequestBodySize", Bytes0OrNull, (l, v) => l.MaxRequestBodySize = v),
-        NullableLong("MaxRequestBufferSize", "must be a positive number of bytes, or null for no limit", (l, v) => l.MaxRequestBufferSize = v),
-        NullableLong("MaxResponseBufferSize", Bytes0OrNull, (l, v) => l.MaxResponseBufferSize = v),
+        NullableLong("MaxRequestBodySize", Bytes0OrMore, (l, v) => l.MaxRequestBodySize = v),
+        NullableLong("MaxRequestBufferSize", "a positive number of bytes", (l, v) => l.MaxRequestBufferSize = v),
+        NullableLong("MaxResponseBufferSize", Bytes0OrMore, (l, v) => l.MaxResponseBufferSize = v),
         Int("MaxRequestLineSize", "must be a positive number of bytes", (l, v) => l.MaxRequestLineSize = v),
         Int("MaxRequestHeadersTotalSize", "must be a positive number of bytes", (l, v) => l.MaxRequestHeadersTotalSize = v),
         Int("MaxRequestHeaderCount", Positive, (l, v) => l.MaxRequestHeaderCount = v),
-        NullableLong("MaxConcurrentConnections", "must be a positive whole number, or null for no limit", (l, v) => l.MaxConcurrentConnections = v),
-        NullableLong("MaxConcurrentUpgradedConnections", "must be a whole number, 0 or more, or null for no limit", (l, v) => l.MaxConcurrentUpgradedConnections = v),
+        NullableLong("MaxConcurrentConnections", "a positive whole number", (l, v) => l.MaxConcurrentConnections = v),
+        NullableLong("MaxConcurrentUpgradedConnections", "a whole number, 0 or more", (l, v) => l.MaxConcurrentUpgradedConnections = v),
         Time("KeepAliveTimeout", PositiveTime, (l, v) => l.KeepAliveTimeout = v),
         Time("RequestHeadersTimeout", PositiveTime, (l, v) => l.RequestHeadersTimeout = v),
         DataRate("MinRequestBodyDataRate", (l, v) => l.MinRequestBodyDataRate = v),
@@ -148,9 +149,16 @@ internal static class KestrelLimits
             : limit.Rule;
     }
 
-    /// <summary>JSON <c>null</c> (which configuration keeps as a null or empty value with no children).</summary>
+    /// <summary>
+    /// "No limit": JSON <c>null</c>, which configuration keeps as a null value with no children (as it
+    /// does <c>{}</c>, which it cannot tell apart), or the string <c>null</c> in any case (so that an
+    /// environment variable can say it). An empty string (also what <c>[]</c> becomes) is not.
+    /// </summary>
     private static bool IsNull(IConfigurationSection section) =>
-        string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
+        section.Value is null ? !section.GetChildren().Any() : section.Value.Equals("null", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An empty value (<c>""</c>, <c>[]</c>, an environment variable set to nothing): for a limit that takes null, an error of its own.</summary>
+    private static bool IsEmpty(IConfigurationSection section) => section.Value is { Length: 0 };
 
     private static bool TryParseLong(IConfigurationSection section, out long value) =>
         long.TryParse(section.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
@@ -172,13 +180,19 @@ internal static class KestrelLimits
     private static bool IsBareNumber(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    private static Limit NullableLong(string key, string rule, Action<KestrelServerLimits, long?> set) =>
-        new(key, rule, (section, limits) =>
+    private static Limit NullableLong(string key, string what, Action<KestrelServerLimits, long?> set)
+    {
+        var rule = $"must be {what}, or null for no limit";
+        return new(key, rule, (section, limits) =>
         {
             if (IsNull(section))
             {
                 set(limits, null);
                 return null;
+            }
+            if (IsEmpty(section))
+            {
+                return $"is empty; write null for no limit, or {what}";
             }
             if (!TryParseLong(section, out var value))
             {
@@ -187,6 +201,7 @@ internal static class KestrelLimits
             set(limits, value);
             return null;
         });
+    }
 
     private static Limit Int(string key, string rule, Action<KestrelServerLimits, int> set) =>
         new(key, rule, (section, limits) =>
@@ -220,6 +235,10 @@ internal static class KestrelLimits
             {
                 set(limits, null);
                 return null;
+            }
+            if (IsEmpty(section))
+            {
+                return RateWhenEmpty;
             }
             var bytesPerSecond = section["BytesPerSecond"];
             var gracePeriod = section["GracePeriod"];

@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -226,6 +227,117 @@ public sealed class KestrelLimitsUnitTests
 
         Assert.Empty(errors);
         Assert.Equal(TimeSpan.FromDays(1), limits.MinResponseDataRate!.GracePeriod);
+    }
+
+    // R1: only JSON null and the string "null" lift a limit; an empty value is an error.
+
+    [Theory]
+    [InlineData("MaxRequestBodySize", "\"\"")]
+    [InlineData("MaxRequestBodySize", "[]")]
+    [InlineData("MaxRequestBufferSize", "\"\"")]
+    [InlineData("MaxResponseBufferSize", "\"\"")]
+    [InlineData("MaxConcurrentConnections", "\"\"")]
+    [InlineData("MaxConcurrentUpgradedConnections", "[]")]
+    [InlineData("MinRequestBodyDataRate", "\"\"")]
+    [InlineData("MinResponseDataRate", "[]")]
+    public void EmptyValue_IsAnError_NotNoLimit(string key, string value)
+    {
+        var (limits, errors) = Apply($"{{ \"{key}\": {value} }}");
+        var defaults = new KestrelServerOptions().Limits;
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"Kestrel:Limits:{key}: is empty; write null for no ", error, StringComparison.Ordinal);
+        Assert.Equal(defaults.MaxRequestBodySize, limits.MaxRequestBodySize);
+        Assert.Equal(defaults.MaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
+        Assert.NotNull(limits.MinRequestBodyDataRate);
+        Assert.NotNull(limits.MinResponseDataRate);
+    }
+
+    [Theory]
+    [InlineData("\"null\"")]
+    [InlineData("\"NULL\"")]
+    [InlineData("\"Null\"")]
+    public void NullAsAString_LiftsALimit_AndDisablesADataRate(string value)
+    {
+        var (limits, errors) = Apply($$"""
+            { "MaxRequestBodySize": {{value}}, "MaxRequestBufferSize": {{value}}, "MaxResponseBufferSize": {{value}}, "MaxConcurrentConnections": {{value}},
+              "MaxConcurrentUpgradedConnections": {{value}}, "MinRequestBodyDataRate": {{value}}, "MinResponseDataRate": {{value}} }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Null(limits.MaxRequestBodySize);
+        Assert.Null(limits.MaxRequestBufferSize);
+        Assert.Null(limits.MaxResponseBufferSize);
+        Assert.Null(limits.MaxConcurrentConnections);
+        Assert.Null(limits.MaxConcurrentUpgradedConnections);
+        Assert.Null(limits.MinRequestBodyDataRate);
+        Assert.Null(limits.MinResponseDataRate);
+    }
+
+    [Fact]
+    public void EmptyValue_FromAnEnvironmentVariable_IsAnError()
+    {
+        // Kestrel__Limits__MaxRequestBodySize=${UNSET} in a template: the variable is there, empty.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Kestrel:Limits:MaxRequestBodySize", ""), new("Kestrel:Limits:MaxConcurrentConnections", "null")])
+            .Build();
+        var limits = new KestrelServerOptions().Limits;
+        var errors = new List<string>();
+
+        KestrelLimits.Apply(configuration.GetSection(KestrelLimits.SectionPath), limits, (path, message) => errors.Add($"{path}: {message}"));
+
+        Assert.Equal(["Kestrel:Limits:MaxRequestBodySize: is empty; write null for no limit, or a number of bytes, 0 or more"], errors);
+        Assert.Equal(30_000_000, limits.MaxRequestBodySize);
+        Assert.Null(limits.MaxConcurrentConnections);
+    }
+
+    /// <summary>
+    /// What each JSON shape is by the time it reaches the limits, read through the gateway's own JSON
+    /// provider: JSON null and {} are both a null value (configuration cannot tell them apart), while
+    /// "" and [] are both an empty string.
+    /// </summary>
+    [Fact]
+    public void JsonShapes_ThroughTheGatewaysJsonProvider()
+    {
+        var directory = Directory.CreateTempSubdirectory("gw-limits-unit-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "appsettings.json");
+            File.WriteAllText(path, """{ "Kestrel": { "Limits": { "MaxRequestBodySize": null, "MaxRequestBufferSize": "", "MaxResponseBufferSize": [], "MinRequestBodyDataRate": {}, "MaxConcurrentConnections": "null" } } }""");
+            var configuration = new ConfigurationBuilder().Add(new ValidatedJsonConfigurationSource(path, optional: false, guard: null!)).Build();
+            var section = configuration.GetSection(KestrelLimits.SectionPath);
+
+            Assert.Null(section["MaxRequestBodySize"]);
+            Assert.Equal("", section["MaxRequestBufferSize"]);
+            Assert.Equal("", section["MaxResponseBufferSize"]);
+            Assert.Null(section["MinRequestBodyDataRate"]);
+            Assert.Equal("null", section["MaxConcurrentConnections"]);
+
+            var limits = new KestrelServerOptions().Limits;
+            var errors = new List<string>();
+            KestrelLimits.Apply(section, limits, (key, message) => errors.Add($"{key}: {message}"));
+            Assert.Equal(["Kestrel:Limits:MaxRequestBufferSize", "Kestrel:Limits:MaxResponseBufferSize"], errors.Select(e => e[..e.IndexOf(": ", StringComparison.Ordinal)]));
+            Assert.Null(limits.MaxRequestBodySize);
+            Assert.Null(limits.MaxConcurrentConnections);
+            // {} is JSON null to configuration, so it still means "no minimum" (documented).
+            Assert.Null(limits.MinRequestBodyDataRate);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": \"null\" }", "Kestrel:Limits:MaxRequestHeadersTotalSize: 'null' must be a positive number of bytes")]
+    [InlineData("{ \"KeepAliveTimeout\": null }", "Kestrel:Limits:KeepAliveTimeout: " + TimeRule)]
+    [InlineData("{ \"KeepAliveTimeout\": \"null\" }", "Kestrel:Limits:KeepAliveTimeout: 'null' " + TimeRule)]
+    public void Null_WhereTheLimitTakesNone_IsRefused_WithoutOfferingNull(string json, string error)
+    {
+        var (_, errors) = Apply(json);
+
+        Assert.Equal([error], errors);
+        Assert.DoesNotContain("null for no limit", errors[0], StringComparison.Ordinal);
     }
 
     // R2: a bare number is not a time span (TimeSpan.Parse would read "30" as 30 days).
