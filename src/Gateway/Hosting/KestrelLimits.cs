@@ -14,24 +14,32 @@ internal static class KestrelLimits
 {
     public const string SectionPath = "Kestrel:Limits";
 
-    private const string Bytes0OrNull = "must be a number of bytes, 0 or more, or null for no limit";
+    private const string Bytes0OrMore = "a number of bytes, 0 or more";
     private const string Positive = "must be a positive whole number";
-    private const string PositiveTime = "must be a positive time span (\"hh:mm:ss\")";
-    private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second";
+    private const string TimeForm = "\"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction)";
+    private const string PositiveTime = "must be a time span " + TimeForm + " over 0 and at most 1 day (\"1.00:00:00\")";
+    private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second and at most 1 day";
+    private const string RateWhenEmpty = "is empty; write null for no minimum, or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }";
+
+    /// <summary>
+    /// The longest time span any limit takes. Kestrel adds timeouts to its clock ticks without
+    /// checking, so a span of many thousand days overflows on every connection, not at start.
+    /// </summary>
+    private static readonly TimeSpan MaxTime = TimeSpan.FromDays(1);
 
     /// <summary>Subsections that group limits rather than being one.</summary>
     private static readonly string[] Groups = ["Http2", "Http3"];
 
     private static readonly Limit[] Known =
     [
-        NullableLong("MaxRequestBodySize", Bytes0OrNull, (l, v) => l.MaxRequestBodySize = v),
-        NullableLong("MaxRequestBufferSize", "must be a positive number of bytes, or null for no limit", (l, v) => l.MaxRequestBufferSize = v),
-        NullableLong("MaxResponseBufferSize", Bytes0OrNull, (l, v) => l.MaxResponseBufferSize = v),
+        NullableLong("MaxRequestBodySize", Bytes0OrMore, (l, v) => l.MaxRequestBodySize = v),
+        NullableLong("MaxRequestBufferSize", "a positive number of bytes", (l, v) => l.MaxRequestBufferSize = v),
+        NullableLong("MaxResponseBufferSize", Bytes0OrMore, (l, v) => l.MaxResponseBufferSize = v),
         Int("MaxRequestLineSize", "must be a positive number of bytes", (l, v) => l.MaxRequestLineSize = v),
         Int("MaxRequestHeadersTotalSize", "must be a positive number of bytes", (l, v) => l.MaxRequestHeadersTotalSize = v),
         Int("MaxRequestHeaderCount", Positive, (l, v) => l.MaxRequestHeaderCount = v),
-        NullableLong("MaxConcurrentConnections", "must be a positive whole number, or null for no limit", (l, v) => l.MaxConcurrentConnections = v),
-        NullableLong("MaxConcurrentUpgradedConnections", "must be a whole number, 0 or more, or null for no limit", (l, v) => l.MaxConcurrentUpgradedConnections = v),
+        NullableLong("MaxConcurrentConnections", "a positive whole number", (l, v) => l.MaxConcurrentConnections = v),
+        NullableLong("MaxConcurrentUpgradedConnections", "a whole number, 0 or more", (l, v) => l.MaxConcurrentUpgradedConnections = v),
         Time("KeepAliveTimeout", PositiveTime, (l, v) => l.KeepAliveTimeout = v),
         Time("RequestHeadersTimeout", PositiveTime, (l, v) => l.RequestHeadersTimeout = v),
         DataRate("MinRequestBodyDataRate", (l, v) => l.MinRequestBodyDataRate = v),
@@ -66,6 +74,27 @@ internal static class KestrelLimits
             return;
         }
         ApplyChildren(limitsSection, prefix: "", limits, error);
+        CheckRequestBuffer(limitsSection, limits, error);
+    }
+
+    /// <summary>
+    /// Kestrel's own check at start (it throws, naming no key, when the request buffer cannot hold a
+    /// request line or the headers), made here on the limits as they stand after the section.
+    /// </summary>
+    private static void CheckRequestBuffer(IConfigurationSection limitsSection, KestrelServerLimits limits, Action<string, string> error)
+    {
+        if (limits.MaxRequestBufferSize is not { } buffer
+            || (buffer >= limits.MaxRequestLineSize && buffer >= limits.MaxRequestHeadersTotalSize))
+        {
+            return;
+        }
+        // The configured value, unless it was refused (reported already) and Kestrel's default stands.
+        var configured = limitsSection.GetChildren().FirstOrDefault(c => c.Key.Equals("MaxRequestBufferSize", StringComparison.OrdinalIgnoreCase));
+        var value = configured is not null && TryParseLong(configured, out var written) && written == buffer
+            ? $"'{buffer.ToString(CultureInfo.InvariantCulture)}'"
+            : $"Kestrel's default ({buffer.ToString(CultureInfo.InvariantCulture)})";
+        error($"{SectionPath}:MaxRequestBufferSize", string.Create(CultureInfo.InvariantCulture,
+            $"{value} must be at least MaxRequestLineSize ({limits.MaxRequestLineSize}) and MaxRequestHeadersTotalSize ({limits.MaxRequestHeadersTotalSize})"));
     }
 
     /// <summary>Checks the section as <see cref="Apply"/> would apply it, against a scratch set of Kestrel's defaults.</summary>
@@ -79,9 +108,9 @@ internal static class KestrelLimits
             var key = prefix + child.Key;
             if (Array.Find(Known, l => l.Key.Equals(key, StringComparison.OrdinalIgnoreCase)) is { } limit)
             {
-                if (!TryApply(limit, child, limits))
+                if (TryApply(limit, child, limits) is { } problem)
                 {
-                    error($"{SectionPath}:{key}", child.Value is { Length: > 0 } value ? $"'{value}' {limit.Rule}" : limit.Rule);
+                    error($"{SectionPath}:{key}", problem);
                 }
             }
             else if (prefix.Length == 0 && Array.Exists(Groups, g => g.Equals(key, StringComparison.OrdinalIgnoreCase)))
@@ -102,66 +131,101 @@ internal static class KestrelLimits
         }
     }
 
-    private static bool TryApply(Limit limit, IConfigurationSection value, KestrelServerLimits limits)
+    /// <summary>Applies one limit; what is wrong with its value, for the error, or null when it applied.</summary>
+    private static string? TryApply(Limit limit, IConfigurationSection section, KestrelServerLimits limits)
     {
+        string? problem;
         try
         {
-            return limit.TryApply(value, limits);
+            problem = limit.TryApply(section, limits);
         }
         catch (ArgumentOutOfRangeException)
         {
             // Kestrel's setter (or MinDataRate's constructor) refused the value; the rule says why.
-            return false;
+            problem = limit.Rule;
         }
+        return problem is null || problem != limit.Rule ? problem
+            : section.Value is { Length: > 0 } value ? $"'{value}' {limit.Rule}"
+            : limit.Rule;
     }
 
-    /// <summary>JSON <c>null</c> (which configuration keeps as a null or empty value with no children).</summary>
+    /// <summary>
+    /// "No limit": JSON <c>null</c>, which configuration keeps as a null value with no children (as it
+    /// does <c>{}</c>, which it cannot tell apart), or the string <c>null</c> in any case (so that an
+    /// environment variable can say it). An empty string (also what <c>[]</c> becomes) is not.
+    /// </summary>
     private static bool IsNull(IConfigurationSection section) =>
-        string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
+        section.Value is null ? !section.GetChildren().Any() : section.Value.Equals("null", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An empty value (<c>""</c>, <c>[]</c>, an environment variable set to nothing): for a limit that takes null, an error of its own.</summary>
+    private static bool IsEmpty(IConfigurationSection section) => section.Value is { Length: 0 };
 
     private static bool TryParseLong(IConfigurationSection section, out long value) =>
         long.TryParse(section.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    private static bool TryParseTime(string? text, out TimeSpan value) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    /// <summary>
+    /// A time span as "hh:mm:ss" (optionally "d." before, a fraction after), over 0 and at most <see cref="MaxTime"/>.
+    /// A bare number is not one: TimeSpan.Parse would read "30" as 30 days.
+    /// </summary>
+    private static bool TryParseTime(string? text, out TimeSpan value)
+    {
+        value = default;
+        return text is not null
+            && text.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value)
+            && value > TimeSpan.Zero
+            && value <= MaxTime;
+    }
 
-    private static Limit NullableLong(string key, string rule, Action<KestrelServerLimits, long?> set) =>
-        new(key, rule, (section, limits) =>
+    private static bool IsBareNumber(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    private static Limit NullableLong(string key, string what, Action<KestrelServerLimits, long?> set)
+    {
+        var rule = $"must be {what}, or null for no limit";
+        return new(key, rule, (section, limits) =>
         {
             if (IsNull(section))
             {
                 set(limits, null);
-                return true;
+                return null;
+            }
+            if (IsEmpty(section))
+            {
+                return $"is empty; write null for no limit, or {what}";
             }
             if (!TryParseLong(section, out var value))
             {
-                return false;
+                return rule;
             }
             set(limits, value);
-            return true;
+            return null;
         });
+    }
 
     private static Limit Int(string key, string rule, Action<KestrelServerLimits, int> set) =>
         new(key, rule, (section, limits) =>
         {
             if (!TryParseLong(section, out var value) || value is < int.MinValue or > int.MaxValue)
             {
-                return false;
+                return rule;
             }
             set(limits, (int)value);
-            return true;
+            return null;
         });
 
     private static Limit Time(string key, string rule, Action<KestrelServerLimits, TimeSpan> set) =>
         new(key, rule, (section, limits) =>
         {
             // Kestrel takes Timeout.InfiniteTimeSpan for some timeouts; an operator writes a time span.
-            if (!TryParseTime(section.Value, out var value) || value <= TimeSpan.Zero)
+            if (!TryParseTime(section.Value, out var value))
             {
-                return false;
+                return IsBareNumber(section.Value)
+                    ? $"'{section.Value}' is a bare number; {rule}, e.g. \"00:00:30\" for 30 seconds"
+                    : rule;
             }
             set(limits, value);
-            return true;
+            return null;
         });
 
     private static Limit DataRate(string key, Action<KestrelServerLimits, MinDataRate?> set) =>
@@ -170,7 +234,11 @@ internal static class KestrelLimits
             if (IsNull(section))
             {
                 set(limits, null);
-                return true;
+                return null;
+            }
+            if (IsEmpty(section))
+            {
+                return RateWhenEmpty;
             }
             var bytesPerSecond = section["BytesPerSecond"];
             var gracePeriod = section["GracePeriod"];
@@ -179,14 +247,17 @@ internal static class KestrelLimits
                 || !double.IsFinite(rate)
                 || !TryParseTime(gracePeriod, out var grace))
             {
-                return false;
+                return Rate;
             }
             set(limits, new MinDataRate(rate, grace));
-            return true;
+            return null;
         });
 
     /// <param name="Key">The key under <c>Kestrel:Limits</c>, e.g. <c>Http2:MaxFrameSize</c>.</param>
     /// <param name="Rule">What the value must be, for the error message.</param>
-    /// <param name="TryApply">Parses the value and sets it; false when it does not parse (Kestrel's setters throw on a bad range).</param>
-    private sealed record Limit(string Key, string Rule, Func<IConfigurationSection, KestrelServerLimits, bool> TryApply);
+    /// <param name="TryApply">
+    /// Parses the value and sets it, returning null; or returns what is wrong: <paramref name="Rule"/>
+    /// (quoted with the value) or a message of its own. Kestrel's setters throw on a bad range.
+    /// </param>
+    private sealed record Limit(string Key, string Rule, Func<IConfigurationSection, KestrelServerLimits, string?> TryApply);
 }

@@ -213,6 +213,28 @@ public sealed class KestrelLimitsTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Kestrel itself refuses, at start, a request buffer smaller than the request line or headers it
+    /// must hold (an InvalidOperationException naming no key); the gateway reports it first, as a config error.
+    /// </summary>
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("serve")]
+    public async Task MaxRequestBufferSize_BelowTheHeadersLimit_IsAConfigError_NotACrashAtStart(string verb)
+    {
+        var path = Path.Combine(_directory, "appsettings.json");
+        await File.WriteAllTextAsync(path, PublicRoute("http://127.0.0.1:9/").Set("Kestrel:Limits:MaxRequestBufferSize", 10_000).ToJson());
+
+        var (code, output) = verb == "validate"
+            ? await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path)
+            : await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Kestrel:Limits:MaxRequestBufferSize: '10000' must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (32768)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReloadWithABadLimit_IsRejected_AndTheLastGoodConfigKeepsServing()
     {

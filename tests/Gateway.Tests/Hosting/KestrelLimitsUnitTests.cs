@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -113,8 +114,8 @@ public sealed class KestrelLimitsUnitTests
     [InlineData("{ \"MaxRequestHeadersTotalSize\": 0 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '0' must be a positive number of bytes")]
     [InlineData("{ \"MaxRequestHeadersTotalSize\": null }", "Kestrel:Limits:MaxRequestHeadersTotalSize: must be a positive number of bytes")]
     [InlineData("{ \"MaxRequestHeadersTotalSize\": 4294967296 }", "Kestrel:Limits:MaxRequestHeadersTotalSize: '4294967296' must be a positive number of bytes")]
-    [InlineData("{ \"KeepAliveTimeout\": \"soon\" }", "Kestrel:Limits:KeepAliveTimeout: 'soon' must be a positive time span (\"hh:mm:ss\")")]
-    [InlineData("{ \"KeepAliveTimeout\": \"00:00:00\" }", "Kestrel:Limits:KeepAliveTimeout: '00:00:00' must be a positive time span (\"hh:mm:ss\")")]
+    [InlineData("{ \"KeepAliveTimeout\": \"soon\" }", "Kestrel:Limits:KeepAliveTimeout: 'soon' " + TimeRule)]
+    [InlineData("{ \"KeepAliveTimeout\": \"00:00:00\" }", "Kestrel:Limits:KeepAliveTimeout: '00:00:00' " + TimeRule)]
     [InlineData("{ \"Http2\": { \"MaxFrameSize\": 100 } }", "Kestrel:Limits:Http2:MaxFrameSize: '100' must be a number of bytes from 16384 to 16777215")]
     [InlineData("{ \"Http2\": { \"InitialStreamWindowSize\": 1 } }", "Kestrel:Limits:Http2:InitialStreamWindowSize: '1' must be a number of bytes from 65535 to 2147483647")]
     [InlineData("{ \"Http2\": 5 }", "Kestrel:Limits:Http2: must be an object of Http2 limits")]
@@ -164,5 +165,216 @@ public sealed class KestrelLimitsUnitTests
 
         Assert.Equal(2, errors.Count);
         Assert.Equal(7, limits.MaxRequestHeaderCount);
+    }
+
+    // B1: Kestrel refuses to start when MaxRequestBufferSize is below the request line or header limits.
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBufferSize\": 1000 }", "'1000' must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (32768)")]
+    [InlineData("{ \"MaxRequestBufferSize\": 10000 }", "'10000' must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (32768)")]
+    [InlineData("{ \"MaxRequestBufferSize\": 20000, \"MaxRequestLineSize\": 30000, \"MaxRequestHeadersTotalSize\": 16384 }", "'20000' must be at least MaxRequestLineSize (30000) and MaxRequestHeadersTotalSize (16384)")]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": 2000000 }", "Kestrel's default (1048576) must be at least MaxRequestLineSize (8192) and MaxRequestHeadersTotalSize (2000000)")]
+    public void MaxRequestBufferSize_BelowTheRequestLineOrHeaders_IsReported(string json, string message)
+    {
+        var (_, errors) = Apply(json);
+
+        Assert.Equal([$"Kestrel:Limits:MaxRequestBufferSize: {message}"], errors);
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestBufferSize\": 32768 }")]
+    [InlineData("{ \"MaxRequestBufferSize\": null, \"MaxRequestHeadersTotalSize\": 2000000 }")]
+    [InlineData("{ \"MaxRequestBufferSize\": 4096, \"MaxRequestLineSize\": 4096, \"MaxRequestHeadersTotalSize\": 4096 }")]
+    public void MaxRequestBufferSize_AtLeastTheRequestLineAndHeaders_OrUnlimited_IsAccepted(string json) =>
+        Assert.Empty(Apply(json).Errors);
+
+    // B2: Kestrel's timeout arithmetic overflows on very long time spans; every time span is capped at 1 day.
+
+    [Theory]
+    [InlineData("KeepAliveTimeout")]
+    [InlineData("RequestHeadersTimeout")]
+    [InlineData("Http2:KeepAlivePingDelay")]
+    [InlineData("Http2:KeepAlivePingTimeout")]
+    public void TimeSpan_OverOneDay_IsReported_AndOneDayIsAccepted(string key)
+    {
+        string Json(string value) => key.StartsWith("Http2:", StringComparison.Ordinal)
+            ? $"{{ \"Http2\": {{ \"{key[6..]}\": \"{value}\" }} }}"
+            : $"{{ \"{key}\": \"{value}\" }}";
+
+        Assert.Equal([$"Kestrel:Limits:{key}: '110000.00:00:00' {TimeRule}"], Apply(Json("110000.00:00:00")).Errors);
+        Assert.Equal([$"Kestrel:Limits:{key}: '1.00:00:01' {TimeRule}"], Apply(Json("1.00:00:01")).Errors);
+        Assert.Empty(Apply(Json("1.00:00:00")).Errors);
+    }
+
+    private const string TimeRule = "must be a time span \"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction) over 0 and at most 1 day (\"1.00:00:00\")";
+
+    [Theory]
+    [InlineData("200000.00:00:00")]
+    [InlineData("1.00:00:01")]
+    public void DataRateGracePeriod_OverOneDay_IsReported(string grace)
+    {
+        var (_, errors) = Apply($"{{ \"MinResponseDataRate\": {{ \"BytesPerSecond\": 240, \"GracePeriod\": \"{grace}\" }} }}");
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Kestrel:Limits:MinResponseDataRate: ", error, StringComparison.Ordinal);
+        Assert.Contains("GracePeriod over 1 second and at most 1 day", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataRateGracePeriod_OfOneDay_IsAccepted()
+    {
+        var (limits, errors) = Apply("""{ "MinResponseDataRate": { "BytesPerSecond": 240, "GracePeriod": "1.00:00:00" } }""");
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromDays(1), limits.MinResponseDataRate!.GracePeriod);
+    }
+
+    // R1: only JSON null and the string "null" lift a limit; an empty value is an error.
+
+    [Theory]
+    [InlineData("MaxRequestBodySize", "\"\"")]
+    [InlineData("MaxRequestBodySize", "[]")]
+    [InlineData("MaxRequestBufferSize", "\"\"")]
+    [InlineData("MaxResponseBufferSize", "\"\"")]
+    [InlineData("MaxConcurrentConnections", "\"\"")]
+    [InlineData("MaxConcurrentUpgradedConnections", "[]")]
+    [InlineData("MinRequestBodyDataRate", "\"\"")]
+    [InlineData("MinResponseDataRate", "[]")]
+    public void EmptyValue_IsAnError_NotNoLimit(string key, string value)
+    {
+        var (limits, errors) = Apply($"{{ \"{key}\": {value} }}");
+        var defaults = new KestrelServerOptions().Limits;
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"Kestrel:Limits:{key}: is empty; write null for no ", error, StringComparison.Ordinal);
+        Assert.Equal(defaults.MaxRequestBodySize, limits.MaxRequestBodySize);
+        Assert.Equal(defaults.MaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
+        Assert.NotNull(limits.MinRequestBodyDataRate);
+        Assert.NotNull(limits.MinResponseDataRate);
+    }
+
+    [Theory]
+    [InlineData("\"null\"")]
+    [InlineData("\"NULL\"")]
+    [InlineData("\"Null\"")]
+    public void NullAsAString_LiftsALimit_AndDisablesADataRate(string value)
+    {
+        var (limits, errors) = Apply($$"""
+            { "MaxRequestBodySize": {{value}}, "MaxRequestBufferSize": {{value}}, "MaxResponseBufferSize": {{value}}, "MaxConcurrentConnections": {{value}},
+              "MaxConcurrentUpgradedConnections": {{value}}, "MinRequestBodyDataRate": {{value}}, "MinResponseDataRate": {{value}} }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Null(limits.MaxRequestBodySize);
+        Assert.Null(limits.MaxRequestBufferSize);
+        Assert.Null(limits.MaxResponseBufferSize);
+        Assert.Null(limits.MaxConcurrentConnections);
+        Assert.Null(limits.MaxConcurrentUpgradedConnections);
+        Assert.Null(limits.MinRequestBodyDataRate);
+        Assert.Null(limits.MinResponseDataRate);
+    }
+
+    [Fact]
+    public void EmptyValue_FromAnEnvironmentVariable_IsAnError()
+    {
+        // Kestrel__Limits__MaxRequestBodySize=${UNSET} in a template: the variable is there, empty.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Kestrel:Limits:MaxRequestBodySize", ""), new("Kestrel:Limits:MaxConcurrentConnections", "null")])
+            .Build();
+        var limits = new KestrelServerOptions().Limits;
+        var errors = new List<string>();
+
+        KestrelLimits.Apply(configuration.GetSection(KestrelLimits.SectionPath), limits, (path, message) => errors.Add($"{path}: {message}"));
+
+        Assert.Equal(["Kestrel:Limits:MaxRequestBodySize: is empty; write null for no limit, or a number of bytes, 0 or more"], errors);
+        Assert.Equal(30_000_000, limits.MaxRequestBodySize);
+        Assert.Null(limits.MaxConcurrentConnections);
+    }
+
+    /// <summary>
+    /// What each JSON shape is by the time it reaches the limits, read through the gateway's own JSON
+    /// provider: JSON null and {} are both a null value (configuration cannot tell them apart), while
+    /// "" and [] are both an empty string.
+    /// </summary>
+    [Fact]
+    public void JsonShapes_ThroughTheGatewaysJsonProvider()
+    {
+        var directory = Directory.CreateTempSubdirectory("gw-limits-unit-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "appsettings.json");
+            File.WriteAllText(path, """{ "Kestrel": { "Limits": { "MaxRequestBodySize": null, "MaxRequestBufferSize": "", "MaxResponseBufferSize": [], "MinRequestBodyDataRate": {}, "MaxConcurrentConnections": "null" } } }""");
+            var configuration = new ConfigurationBuilder().Add(new ValidatedJsonConfigurationSource(path, optional: false, guard: null!)).Build();
+            var section = configuration.GetSection(KestrelLimits.SectionPath);
+
+            Assert.Null(section["MaxRequestBodySize"]);
+            Assert.Equal("", section["MaxRequestBufferSize"]);
+            Assert.Equal("", section["MaxResponseBufferSize"]);
+            Assert.Null(section["MinRequestBodyDataRate"]);
+            Assert.Equal("null", section["MaxConcurrentConnections"]);
+
+            var limits = new KestrelServerOptions().Limits;
+            var errors = new List<string>();
+            KestrelLimits.Apply(section, limits, (key, message) => errors.Add($"{key}: {message}"));
+            Assert.Equal(["Kestrel:Limits:MaxRequestBufferSize", "Kestrel:Limits:MaxResponseBufferSize"], errors.Select(e => e[..e.IndexOf(": ", StringComparison.Ordinal)]));
+            Assert.Null(limits.MaxRequestBodySize);
+            Assert.Null(limits.MaxConcurrentConnections);
+            // {} is JSON null to configuration, so it still means "no minimum" (documented).
+            Assert.Null(limits.MinRequestBodyDataRate);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"MaxRequestHeadersTotalSize\": \"null\" }", "Kestrel:Limits:MaxRequestHeadersTotalSize: 'null' must be a positive number of bytes")]
+    [InlineData("{ \"KeepAliveTimeout\": null }", "Kestrel:Limits:KeepAliveTimeout: " + TimeRule)]
+    [InlineData("{ \"KeepAliveTimeout\": \"null\" }", "Kestrel:Limits:KeepAliveTimeout: 'null' " + TimeRule)]
+    public void Null_WhereTheLimitTakesNone_IsRefused_WithoutOfferingNull(string json, string error)
+    {
+        var (_, errors) = Apply(json);
+
+        Assert.Equal([error], errors);
+        Assert.DoesNotContain("null for no limit", errors[0], StringComparison.Ordinal);
+    }
+
+    // R2: a bare number is not a time span (TimeSpan.Parse would read "30" as 30 days).
+
+    [Theory]
+    [InlineData("KeepAliveTimeout", "30")]
+    [InlineData("RequestHeadersTimeout", "5")]
+    [InlineData("KeepAliveTimeout", "1.5")]
+    public void BareNumber_IsNotATimeSpan(string key, string value)
+    {
+        var (limits, errors) = Apply($"{{ \"{key}\": \"{value}\" }}");
+        var defaults = new KestrelServerOptions().Limits;
+
+        Assert.Equal([$"Kestrel:Limits:{key}: '{value}' is a bare number; {TimeRule}, e.g. \"00:00:30\" for 30 seconds"], errors);
+        Assert.Equal(defaults.KeepAliveTimeout, limits.KeepAliveTimeout);
+        Assert.Equal(defaults.RequestHeadersTimeout, limits.RequestHeadersTimeout);
+    }
+
+    [Fact]
+    public void BareNumber_IsNotAGracePeriod()
+    {
+        var (_, errors) = Apply("""{ "MinRequestBodyDataRate": { "BytesPerSecond": 240, "GracePeriod": "5" } }""");
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Kestrel:Limits:MinRequestBodyDataRate: ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:30", 30)]
+    [InlineData("00:01", 60)]
+    [InlineData("0.00:00:30", 30)]
+    [InlineData("00:00:02.5", 2.5)]
+    public void TimeSpan_WithColons_IsRead(string value, double seconds)
+    {
+        var (limits, errors) = Apply($"{{ \"KeepAliveTimeout\": \"{value}\" }}");
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), limits.KeepAliveTimeout);
     }
 }
