@@ -6,8 +6,9 @@ namespace Gateway.Proxy;
 /// <list type="bullet">
 /// <item><c>Forwarded</c> (RFC 7239, which Spring prefers to <c>X-Forwarded-*</c>), <c>X-Real-IP</c>,
 /// <c>True-Client-IP</c>, <c>Client-IP</c>: the client address that IP allowlists and rate limits go by.</item>
-/// <item><c>CF-Connecting-IP</c> (Cloudflare), <c>Fastly-Client-IP</c> (Fastly), <c>X-Cluster-Client-IP</c> (Rack's and
-/// Zend's remote-IP helpers): the client address as a CDN or load balancer sets it, which apps read behind one.</item>
+/// <item><c>CF-Connecting-IP</c> and <c>CF-Connecting-IPv6</c> (Cloudflare), <c>Fastly-Client-IP</c> (Fastly),
+/// <c>X-Cluster-Client-IP</c> (Rack's and Zend's remote-IP helpers): the client address as a CDN or load balancer
+/// sets it, which apps read behind one.</item>
 /// <item><c>X-Forwarded-Port</c>, <c>-Server</c>, <c>-Ssl</c>, <c>-Scheme</c>, <c>-Path</c>: what backends build
 /// absolute URLs and redirects from.</item>
 /// <item><c>X-Original-URL</c>, <c>X-Rewrite-URL</c>: IIS and older Symfony and Zend route by them, so the backend
@@ -28,7 +29,7 @@ internal static class UntrustedHeaders
     private static readonly string[] Names =
     [
         "Forwarded", "X-Real-IP", "True-Client-IP", "Client-IP",
-        "CF-Connecting-IP", "Fastly-Client-IP", "X-Cluster-Client-IP",
+        "CF-Connecting-IP", "CF-Connecting-IPv6", "Fastly-Client-IP", "X-Cluster-Client-IP",
         "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path",
         "X-Original-URL", "X-Rewrite-URL",
         "X-Original-URI", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Original-Method",

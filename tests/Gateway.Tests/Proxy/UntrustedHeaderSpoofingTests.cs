@@ -19,7 +19,7 @@ public sealed class UntrustedHeaderSpoofingTests(ApiKeyGatewayFixture fixture) :
         "X-Original-URL", "X-Rewrite-URL",
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
         "X-Original-URI", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Original-Method",
-        "CF-Connecting-IP", "Fastly-Client-IP", "X-Cluster-Client-IP",
+        "CF-Connecting-IP", "CF-Connecting-IPv6", "Fastly-Client-IP", "X-Cluster-Client-IP",
     ];
 
     /// <summary>YARP replaces these, but only as spelled with '-'; CGI-style backends read the '_' spelling as the same header.</summary>
@@ -113,7 +113,7 @@ public sealed class UntrustedHeaderSpoofingTests(ApiKeyGatewayFixture fixture) :
         string[] sent =
         [
             "X-Original-URI", "x_original_uri", "X-FORWARDED-URI", "x-forwarded_method", "X_Original_Method",
-            "CF-Connecting-IP", "cf_connecting_ip", "FASTLY-CLIENT-IP", "Fastly_Client_Ip", "x-cluster-client-ip",
+            "CF-Connecting-IP", "cf_connecting_ip", "cf-connecting_IPV6", "FASTLY-CLIENT-IP", "Fastly_Client_Ip", "x-cluster-client-ip",
         ];
         using var client = fixture.Gateway.CreateClient(version: Version.Parse(version));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/transactions/forward-auth")
@@ -134,7 +134,7 @@ public sealed class UntrustedHeaderSpoofingTests(ApiKeyGatewayFixture fixture) :
         var seen = fixture.Backend.Last;
         Assert.Equal("/api/transactions/forward-auth", seen.Target);
         Assert.Equal("payment-service", seen.Header("X-Client-Id"));
-        string[] names = ["X-Original-URI", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Original-Method", "CF-Connecting-IP", "Fastly-Client-IP", "X-Cluster-Client-IP"];
+        string[] names = ["X-Original-URI", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Original-Method", "CF-Connecting-IP", "CF-Connecting-IPv6", "Fastly-Client-IP", "X-Cluster-Client-IP"];
         Assert.DoesNotContain(seen.Headers, h => names.Contains(h.Key.Replace('_', '-'), StringComparer.OrdinalIgnoreCase));
         Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("/admin", StringComparison.Ordinal) || h.Value.Contains("6.6.6.6", StringComparison.Ordinal));
     }
