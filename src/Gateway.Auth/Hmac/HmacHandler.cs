@@ -140,14 +140,8 @@ internal sealed partial class HmacHandler(
         }
         if (Request.ContentLength > maxBytes)
         {
-            // Refused before reading. A client that sends the announced body anyway must be able to
-            // finish and read the 413 (nginx's lingering close): without a limit, Kestrel discards the
-            // unread body after the answer, for at most its drain timeout (5 s), and keeps the
-            // connection, instead of closing it under the client's feet (a broken pipe).
-            if (sizeLimit is { IsReadOnly: false })
-            {
-                sizeLimit.MaxRequestBodySize = null;
-            }
+            // Refused before reading.
+            RefusedBody.LetClientFinish(Context);
             return TooLarge(maxBytes);
         }
 

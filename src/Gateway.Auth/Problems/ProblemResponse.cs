@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,7 +14,7 @@ public static class ProblemResponse
 
     /// <summary>The detail of every 413 the gateway answers, naming the limit that held.</summary>
     public static string BodyTooLarge(long limit) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"request body larger than {limit} bytes");
+        string.Create(CultureInfo.InvariantCulture, $"request body larger than {limit} bytes");
 
     public static Task WriteAsync(HttpContext context, int statusCode, string detail, string? wwwAuthenticate = null)
     {

@@ -18,6 +18,7 @@ internal static class KestrelLimits
     private const string Positive = "must be a positive whole number";
     private const string TimeForm = "\"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction)";
     private const string PositiveTime = "must be a time span " + TimeForm + " over 0 and at most 1 day (\"1.00:00:00\")";
+    private const string PingTime = "must be a time span " + TimeForm + " of at least 1 second and at most 1 day (\"1.00:00:00\")";
     private const string Rate = "must be null (no minimum) or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }, BytesPerSecond 0 or more and GracePeriod over 1 second and at most 1 day";
     private const string RateWhenEmpty = "is empty; write null for no minimum, or { \"BytesPerSecond\": 240, \"GracePeriod\": \"00:00:05\" }";
 
@@ -50,8 +51,8 @@ internal static class KestrelLimits
         Int("Http2:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http2.MaxRequestHeaderFieldSize = v),
         Int("Http2:InitialConnectionWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialConnectionWindowSize = v),
         Int("Http2:InitialStreamWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialStreamWindowSize = v),
-        Time("Http2:KeepAlivePingDelay", PositiveTime, (l, v) => l.Http2.KeepAlivePingDelay = v),
-        Time("Http2:KeepAlivePingTimeout", PositiveTime, (l, v) => l.Http2.KeepAlivePingTimeout = v),
+        Time("Http2:KeepAlivePingDelay", PingTime, (l, v) => l.Http2.KeepAlivePingDelay = v),
+        Time("Http2:KeepAlivePingTimeout", PingTime, (l, v) => l.Http2.KeepAlivePingTimeout = v),
         Int("Http3:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http3.MaxRequestHeaderFieldSize = v),
     ];
 

@@ -20,17 +20,9 @@ internal static class AnnouncedBodyLimit
             && announced > limit
             && !GrpcBodyLimits.MayBeLifted(context))
         {
-            // The answer goes out before the body; a client that sends the announced body anyway must be
-            // able to finish and read it (nginx's lingering close). Without a limit Kestrel discards that
-            // body after the answer, for at most its drain timeout (5 s), and keeps the connection,
-            // instead of closing it under the client's feet (a broken pipe instead of the 413).
-            var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>()!;
-            if (!feature.IsReadOnly)
-            {
-                feature.MaxRequestBodySize = null;
-            }
-            return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
-                ProblemResponse.BodyTooLarge(limit));
+            // The answer goes out before the body.
+            RefusedBody.LetClientFinish(context);
+            return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ProblemResponse.BodyTooLarge(limit));
         }
         return next(context);
     }

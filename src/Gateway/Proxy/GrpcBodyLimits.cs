@@ -23,7 +23,11 @@ internal static class GrpcBodyLimits
         return next(context);
     }
 
-    /// <summary>True when YARP may lift the body limits of this request because its route allows gRPC streams.</summary>
+    /// <summary>
+    /// True when YARP may lift the body limits of this request because its route allows gRPC streams.
+    /// The test is the broad one (any <c>application/grpc…</c>), so on such a route a content type YARP
+    /// does not lift is exempted from the early 413 too and is cut by Kestrel as it streams instead.
+    /// </summary>
     public static bool MayBeLifted(HttpContext context) => MayBeLiftedByYarp(context.Request) && StreamsOn(context);
 
     private static bool StreamsOn(HttpContext context) =>

@@ -140,6 +140,29 @@ public sealed class KestrelLimitsTests : IDisposable
         Assert.Equal(0, backend.Started);
     }
 
+    /// <summary>
+    /// A client that asked <c>Expect: 100-continue</c> sends no body after a 413, so nothing is held open
+    /// waiting for one: the connection closes at once (with the drain, it stayed ≈7 s, and a next
+    /// request on it would have been swallowed as body).
+    /// </summary>
+    [Fact]
+    public async Task AnnouncedBodyOverTheLimit_WithExpect100Continue_ClosesTheConnectionAtOnce()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(WithBodyLimit(backend));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.BaseAddress);
+
+        await connection.WriteAsync("POST /public/upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 3000\r\n\r\n");
+        var answer = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(413, RawHttp.StatusCode(answer));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var after = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(connection.Closed, $"the connection was still open 10 s after the 413: {after}");
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Equal(0, backend.Started);
+    }
+
     [Fact]
     public async Task ConfiguredMaxRequestHeadersTotalSize_Is431_AndNothingIsForwarded()
     {

@@ -201,12 +201,25 @@ public sealed class KestrelLimitsUnitTests
             ? $"{{ \"Http2\": {{ \"{key[6..]}\": \"{value}\" }} }}"
             : $"{{ \"{key}\": \"{value}\" }}";
 
-        Assert.Equal([$"Kestrel:Limits:{key}: '110000.00:00:00' {TimeRule}"], Apply(Json("110000.00:00:00")).Errors);
-        Assert.Equal([$"Kestrel:Limits:{key}: '1.00:00:01' {TimeRule}"], Apply(Json("1.00:00:01")).Errors);
+        var rule = key.StartsWith("Http2:KeepAlivePing", StringComparison.Ordinal) ? PingTimeRule : TimeRule;
+        Assert.Equal([$"Kestrel:Limits:{key}: '110000.00:00:00' {rule}"], Apply(Json("110000.00:00:00")).Errors);
+        Assert.Equal([$"Kestrel:Limits:{key}: '1.00:00:01' {rule}"], Apply(Json("1.00:00:01")).Errors);
         Assert.Empty(Apply(Json("1.00:00:00")).Errors);
     }
 
+    /// <summary>Kestrel refuses HTTP/2 ping times under 1 second; the rule says so rather than "over 0".</summary>
+    [Theory]
+    [InlineData("KeepAlivePingDelay")]
+    [InlineData("KeepAlivePingTimeout")]
+    public void Http2PingTime_UnderOneSecond_IsReported_WithItsOwnRule(string key)
+    {
+        Assert.Equal([$"Kestrel:Limits:Http2:{key}: '00:00:00.5' {PingTimeRule}"], Apply($"{{ \"Http2\": {{ \"{key}\": \"00:00:00.5\" }} }}").Errors);
+        Assert.Empty(Apply($"{{ \"Http2\": {{ \"{key}\": \"00:00:01\" }} }}").Errors);
+    }
+
     private const string TimeRule = "must be a time span \"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction) over 0 and at most 1 day (\"1.00:00:00\")";
+
+    private const string PingTimeRule = "must be a time span \"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction) of at least 1 second and at most 1 day (\"1.00:00:00\")";
 
     [Theory]
     [InlineData("200000.00:00:00")]

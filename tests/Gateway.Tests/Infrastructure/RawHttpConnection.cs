@@ -32,10 +32,12 @@ public sealed class RawHttpConnection : IAsyncDisposable
 
     public Task WriteAsync(string text) => WriteAsync(Encoding.ASCII.GetBytes(text));
 
+    /// <summary>Writes <paramref name="bytes"/>; a server that stops reading without closing fails the write after 30 s rather than hanging the test.</summary>
     public async Task WriteAsync(byte[] bytes)
     {
-        await _tls.WriteAsync(bytes);
-        await _tls.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _tls.WriteAsync(bytes, timeout.Token);
+        await _tls.FlushAsync(timeout.Token);
     }
 
     /// <summary>
