@@ -260,7 +260,11 @@ public sealed class KestrelLimitsUnitTests
 
         var error = Assert.Single(errors);
         Assert.StartsWith($"Kestrel:Limits:{key}: is empty; write null for no ", error, StringComparison.Ordinal);
+        // Every key of the table kept Kestrel's default, the one under test included.
         Assert.Equal(defaults.MaxRequestBodySize, limits.MaxRequestBodySize);
+        Assert.Equal(defaults.MaxRequestBufferSize, limits.MaxRequestBufferSize);
+        Assert.Equal(defaults.MaxResponseBufferSize, limits.MaxResponseBufferSize);
+        Assert.Equal(defaults.MaxConcurrentConnections, limits.MaxConcurrentConnections);
         Assert.Equal(defaults.MaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
         Assert.NotNull(limits.MinRequestBodyDataRate);
         Assert.NotNull(limits.MinResponseDataRate);
