@@ -27,6 +27,11 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
         {
             context.Fail(new GatewayAuthenticationException(failure));
         }
+        else if (token!.AsSpan().Count('.') == 4)
+        {
+            // Five segments is the JWE compact shape; the gateway holds no decryption key and accepts signed tokens (JWS) only.
+            context.Fail(new GatewayAuthenticationException("encrypted tokens (JWE) are not accepted"));
+        }
         else if (JwtHeaderReader.ReadAlgorithm(token!) is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
         {
             // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.

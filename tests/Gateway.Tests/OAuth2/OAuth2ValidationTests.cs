@@ -179,8 +179,8 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "well-formed-just-over-the-size-limit", "the bearer token is too large" },
             { "two-segments", "the token is malformed" },
             { "four-segments", "the token is malformed" },
-            // The JWE compact shape: refused as a JWE the gateway has no key to decrypt.
-            { "five-segments", "" },
+            // The JWE compact shape: the gateway accepts signed tokens only, and says so.
+            { "five-segments", "encrypted tokens (JWE) are not accepted" },
             { "header-is-a-json-array", "the token is malformed" },
             { "header-is-not-json", "the token is malformed" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
