@@ -72,4 +72,57 @@ public sealed class HmacBodyReadTimeoutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(body, _backend.Last.Body);
     }
+
+    /// <summary>
+    /// The same over HTTP/2, where the stalled body is one stream of a connection: the 408 is that
+    /// stream's answer.
+    /// </summary>
+    [Fact]
+    public async Task OverHttp2_BodyThatStallsAfterMostOfIt_Is408AfterBodyReadTimeout_AndNotForwarded_AndTheNonceIsNotConsumed()
+    {
+        using var client = _gateway.CreateClient(version: HttpVersion.Version20);
+        var body = new byte[5000];
+        Array.Fill(body, (byte)'x');
+        var timestamp = HmacTestClient.Now.ToString();
+        var nonce = HmacSigningHandler.NewNonce();
+        var signature = HmacTestClient.Sign(HmacTestClient.Secret, "POST", "/api/orders/stalled-h2", timestamp, nonce, body);
+        using var stalled = HmacTestClient.Create("POST", "/api/orders/stalled-h2", body, timestamp, nonce, signature: signature);
+        // Signed over all 5000 bytes; 4800 of them sent, then nothing.
+        stalled.Content = new StallingContent(body[..4800], declared: body.Length) { Headers = { ContentType = stalled.Content!.Headers.ContentType } };
+        stalled.Version = HttpVersion.Version20;
+        stalled.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using var giveUp = new CancellationTokenSource(AnswerWithin);
+        var stopwatch = Stopwatch.StartNew();
+
+        HttpResponseMessage response;
+        string problem;
+        try
+        {
+            response = await client.SendAsync(stalled, giveUp.Token);
+            problem = await response.Content.ReadAsStringAsync(giveUp.Token);
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException($"no answer until the client gave up after {stopwatch.Elapsed.TotalSeconds:0.#} s");
+        }
+        using var _ = response;
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"status\":408", problem, StringComparison.Ordinal);
+        Assert.Contains("the request body did not arrive in time", problem, StringComparison.Ordinal);
+        Assert.Equal(0, _backend.Count);
+        await Wait.UntilAsync(() => _gateway.LogText().Contains("BodyReadTimeout", StringComparison.Ordinal), AnswerWithin, "the timeout is logged naming BodyReadTimeout");
+
+        // The same signed request, sent whole (the 408 reset only the stalled stream; HttpClient reuses the
+        // connection): its nonce was not recorded by the one that timed out.
+        using var whole = HmacTestClient.Create("POST", "/api/orders/stalled-h2", body, timestamp, nonce, signature: signature);
+        whole.Version = HttpVersion.Version20;
+        whole.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using var accepted = await client.SendAsync(whole);
+        Assert.Equal(HttpVersion.Version20, accepted.Version);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(body, _backend.Last.Body);
+    }
 }

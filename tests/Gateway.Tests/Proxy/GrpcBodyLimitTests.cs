@@ -158,24 +158,4 @@ public sealed class GrpcBodyLimitTests : IAsyncLifetime
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
     }
-
-    /// <summary>Declares <c>declared</c> bytes, sends the first <c>sent</c>, then nothing until the request is canceled.</summary>
-    private sealed class StallingContent(int sent, int declared) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            await stream.WriteAsync(new byte[sent], cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = declared;
-            return true;
-        }
-    }
 }
