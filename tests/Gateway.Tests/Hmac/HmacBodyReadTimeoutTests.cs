@@ -26,8 +26,9 @@ public sealed class HmacBodyReadTimeoutTests : IAsyncLifetime
     {
         _backend = await RecordingBackend.StartAsync();
         _gateway = await GatewayHost.StartAsync(
-            HmacTestClient.Config(_backend, redis: null, MaxBodyBytes).Set("Auth:Hmac:BodyReadTimeout", BodyReadTimeout),
-            kestrel => kestrel.Limits.MinRequestBodyDataRate = null, // Kestrel's own rate check cannot be what answers.
+            HmacTestClient.Config(_backend, redis: null, MaxBodyBytes)
+                .Set("Auth:Hmac:BodyReadTimeout", BodyReadTimeout)
+                .Set("Kestrel:Limits:MinRequestBodyDataRate", null), // Kestrel's own rate check cannot be what answers.
             extraArgs: "--Serilog:MinimumLevel:Override:Gateway.Auth=Information");
         _client = _gateway.CreateClient();
     }

@@ -3,9 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Tests.Infrastructure;
 
@@ -44,14 +42,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts the gateway. <paramref name="extraArgs"/> are command-line config entries, e.g. "--Auth:Hmac:Clients:c:Secret=s".</summary>
-    public static Task<GatewayHost> StartAsync(GatewayConfig config, string environment = "Production", params string[] extraArgs) =>
-        StartAsync(config, kestrel: null, environment, extraArgs);
-
-    /// <summary>
-    /// Starts the gateway after <paramref name="kestrel"/> has changed its Kestrel options (after the
-    /// config's <c>Kestrel:Limits</c> were applied), for options the config cannot set.
-    /// </summary>
-    public static async Task<GatewayHost> StartAsync(GatewayConfig config, Action<KestrelServerOptions>? kestrel, string environment = "Production", params string[] extraArgs)
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config, string environment = "Production", params string[] extraArgs)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("gw-host-").FullName;
         var configPath = Path.Combine(directory, "appsettings.json");
@@ -66,8 +57,6 @@ public sealed class GatewayHost : IAsyncDisposable
             .. extraArgs,
         ];
         var app = GatewayApp.Build(args, configPath);
-        // Kestrel reads this same (cached) instance when it starts.
-        kestrel?.Invoke(app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value);
         await app.StartAsync();
         var host = new GatewayHost(app, directory, configPath, logPath);
         await host.WaitUntilListeningAsync();
