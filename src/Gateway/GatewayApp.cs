@@ -34,8 +34,7 @@ public static class GatewayApp
         app.MapGatewayTokenService();
         app.MapReverseProxy(proxy =>
         {
-            proxy.Use(next => context => GrpcBodyLimits.InvokeAsync(context, next));
-            proxy.Use(next => context => AnnouncedBodyLimit.InvokeAsync(context, next));
+            proxy.Use(next => context => RequestBodyLimits.InvokeAsync(context, next));
             proxy.Use(next => context => ProxyErrorProblems.WriteOnErrorAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
