@@ -1,55 +1,19 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Text;
-
 namespace Gateway.Tests.Infrastructure;
 
 /// <summary>Sends hand-written HTTP/1.1 bytes over TLS, for request shapes HttpClient refuses to make.</summary>
 public static class RawHttp
 {
     /// <summary>
-    /// Sends <paramref name="request"/> and returns everything the server answers until it closes or goes
-    /// quiet, or, with <paramref name="untilFirstResponse"/>, as soon as one whole response has arrived
-    /// (for a request that leaves the connection open).
+    /// Sends <paramref name="request"/> on a new connection and returns everything the server answers
+    /// until it closes or goes quiet, or, with <paramref name="untilFirstResponse"/>, as soon as one whole
+    /// response has arrived (for a request that leaves the connection open).
     /// </summary>
     public static async Task<string> SendAsync(Uri gateway, string request, TimeSpan? quiet = null, bool untilFirstResponse = false)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(gateway.Host, gateway.Port);
-        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
-        await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
-        await tls.FlushAsync();
-
-        var answer = new StringBuilder();
-        var buffer = new byte[8192];
-        while (true)
-        {
-            using var cts = new CancellationTokenSource(quiet ?? TimeSpan.FromSeconds(2));
-            int read;
-            try
-            {
-                read = await tls.ReadAsync(buffer, cts.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException)
-            {
-                break;
-            }
-            if (read == 0)
-            {
-                break;
-            }
-            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            if (untilFirstResponse && IsWholeResponse(answer.ToString()))
-            {
-                break;
-            }
-        }
-        return answer.ToString();
+        await using var connection = await RawHttpConnection.OpenAsync(gateway);
+        await connection.WriteAsync(request);
+        return await connection.ReadUntilQuietAsync(quiet ?? TimeSpan.FromSeconds(2), untilFirstResponse);
     }
-
-    /// <summary>True when <paramref name="answer"/> holds a response's head and all of its body (by Content-Length or the last chunk).</summary>
-    private static bool IsWholeResponse(string answer) => WholeResponseLength(answer) is not null;
 
     /// <summary>
     /// How many characters of <paramref name="answer"/> the first response takes (head and its body by

@@ -14,6 +14,7 @@ public sealed class RawHttpConnection : IAsyncDisposable
     private readonly TcpClient _tcp;
     private readonly SslStream _tls;
     private readonly StringBuilder _pending = new();
+    private readonly byte[] _buffer = new byte[8192];
 
     private RawHttpConnection(TcpClient tcp, SslStream tls)
     {
@@ -47,33 +48,57 @@ public sealed class RawHttpConnection : IAsyncDisposable
     public async Task<string> ReadResponseAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        var buffer = new byte[8192];
-        while (RawHttp.WholeResponseLength(_pending.ToString()) is not { } length)
+        while (RawHttp.WholeResponseLength(_pending.ToString()) is null && await ReadMoreAsync(cts.Token))
         {
-            int read;
-            try
-            {
-                read = await _tls.ReadAsync(buffer, cts.Token);
-            }
-            catch (IOException)
-            {
-                read = 0;
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            if (read == 0)
-            {
-                Closed = true;
-                break;
-            }
-            _pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
         var text = _pending.ToString();
         var take = RawHttp.WholeResponseLength(text) ?? text.Length;
         _pending.Remove(0, take);
         return text[..take];
+    }
+
+    /// <summary>
+    /// Everything the server sends until it closes or is quiet for <paramref name="quiet"/>, or, with
+    /// <paramref name="untilFirstResponse"/>, as soon as one whole response has arrived.
+    /// </summary>
+    public async Task<string> ReadUntilQuietAsync(TimeSpan quiet, bool untilFirstResponse)
+    {
+        while (true)
+        {
+            using var cts = new CancellationTokenSource(quiet);
+            if (!await ReadMoreAsync(cts.Token) || (untilFirstResponse && RawHttp.WholeResponseLength(_pending.ToString()) is not null))
+            {
+                break;
+            }
+        }
+        var text = _pending.ToString();
+        _pending.Clear();
+        return text;
+    }
+
+    /// <summary>Reads what has arrived into the pending text; false when the server closed the connection (<see cref="Closed"/>) or <paramref name="cancel"/> fired.</summary>
+    private async Task<bool> ReadMoreAsync(CancellationToken cancel)
+    {
+        int read;
+        try
+        {
+            read = await _tls.ReadAsync(_buffer, cancel);
+        }
+        catch (IOException)
+        {
+            read = 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        if (read == 0)
+        {
+            Closed = true;
+            return false;
+        }
+        _pending.Append(Encoding.ASCII.GetString(_buffer, 0, read));
+        return true;
     }
 
     /// <summary>True once a read found the connection closed (or reset) by the server.</summary>
