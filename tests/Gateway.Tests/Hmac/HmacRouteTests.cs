@@ -168,7 +168,8 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
     public async Task TimestampInsideTheWindow_IsAccepted(int offset)
     {
         var before = _backend.Count;
-        using var request = HmacTestClient.Create("GET", "/api/orders/window", timestamp: (HmacTestClient.Now + offset).ToString());
+        // 301 s ahead would be 300 s (inside the window) if the gateway's clock ticked after stamping.
+        using var request = HmacTestClient.Create("GET", "/api/orders/window", timestamp: (await HmacTestClient.NowEarlyInASecondAsync() + offset).ToString());
 
         using var response = await _client.SendAsync(request);
 
@@ -183,7 +184,8 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
     public async Task TimestampOutsideTheWindow_Is401_AndNotForwarded(int offset)
     {
         var before = _backend.Count;
-        using var request = HmacTestClient.Create("GET", "/api/orders/window", timestamp: (HmacTestClient.Now + offset).ToString());
+        // 301 s ahead would be 300 s (inside the window) if the gateway's clock ticked after stamping.
+        using var request = HmacTestClient.Create("GET", "/api/orders/window", timestamp: (await HmacTestClient.NowEarlyInASecondAsync() + offset).ToString());
 
         using var response = await _client.SendAsync(request);
 

@@ -19,6 +19,17 @@ public static class HmacTestClient
 
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
+    /// <summary>
+    /// <see cref="Now"/>, taken early in a second, so that a request stamped with it reaches the
+    /// gateway's clock within the same second: for a test at the window's edge, where one tick of the
+    /// gateway's clock between stamping and checking would move the offset by a second.
+    /// </summary>
+    public static async Task<long> NowEarlyInASecondAsync()
+    {
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow.Millisecond < 300, TimeSpan.FromSeconds(2), "a new second to begin");
+        return Now;
+    }
+
     /// <summary>A config with an Hmac route, an ApiKey route and the two HMAC clients; Redis when given.</summary>
     public static GatewayConfig Config(RecordingBackend backend, RedisServer? redis, long maxBodyBytes = 64 * 1024) =>
         Config(backend.Url, redis, maxBodyBytes);
