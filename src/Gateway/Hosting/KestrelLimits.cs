@@ -16,6 +16,7 @@ internal static class KestrelLimits
 
     private const string Bytes0OrMore = "a number of bytes, 0 or more";
     private const string Positive = "must be a positive whole number";
+    private const string PositiveBytes = "must be a positive number of bytes";
     private const string TimeForm = "\"hh:mm:ss\" (\"d.hh:mm:ss.fff\" with days or a fraction)";
     private const string PositiveTime = "must be a time span " + TimeForm + " over 0 and at most 1 day (\"1.00:00:00\")";
     private const string PingTime = "must be a time span " + TimeForm + " of at least 1 second and at most 1 day (\"1.00:00:00\")";
@@ -36,8 +37,8 @@ internal static class KestrelLimits
         NullableLong("MaxRequestBodySize", Bytes0OrMore, (l, v) => l.MaxRequestBodySize = v),
         NullableLong("MaxRequestBufferSize", "a positive number of bytes", (l, v) => l.MaxRequestBufferSize = v),
         NullableLong("MaxResponseBufferSize", Bytes0OrMore, (l, v) => l.MaxResponseBufferSize = v),
-        Int("MaxRequestLineSize", "must be a positive number of bytes", (l, v) => l.MaxRequestLineSize = v),
-        Int("MaxRequestHeadersTotalSize", "must be a positive number of bytes", (l, v) => l.MaxRequestHeadersTotalSize = v),
+        Int("MaxRequestLineSize", PositiveBytes, (l, v) => l.MaxRequestLineSize = v),
+        Int("MaxRequestHeadersTotalSize", PositiveBytes, (l, v) => l.MaxRequestHeadersTotalSize = v),
         Int("MaxRequestHeaderCount", Positive, (l, v) => l.MaxRequestHeaderCount = v),
         NullableLong("MaxConcurrentConnections", "a positive whole number", (l, v) => l.MaxConcurrentConnections = v),
         NullableLong("MaxConcurrentUpgradedConnections", "a whole number, 0 or more", (l, v) => l.MaxConcurrentUpgradedConnections = v),
@@ -48,12 +49,12 @@ internal static class KestrelLimits
         Int("Http2:MaxStreamsPerConnection", Positive, (l, v) => l.Http2.MaxStreamsPerConnection = v),
         Int("Http2:HeaderTableSize", "must be a number of bytes, 0 or more", (l, v) => l.Http2.HeaderTableSize = v),
         Int("Http2:MaxFrameSize", "must be a number of bytes from 16384 to 16777215", (l, v) => l.Http2.MaxFrameSize = v),
-        Int("Http2:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http2.MaxRequestHeaderFieldSize = v),
+        Int("Http2:MaxRequestHeaderFieldSize", PositiveBytes, (l, v) => l.Http2.MaxRequestHeaderFieldSize = v),
         Int("Http2:InitialConnectionWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialConnectionWindowSize = v),
         Int("Http2:InitialStreamWindowSize", "must be a number of bytes from 65535 to 2147483647", (l, v) => l.Http2.InitialStreamWindowSize = v),
         Time("Http2:KeepAlivePingDelay", PingTime, (l, v) => l.Http2.KeepAlivePingDelay = v),
         Time("Http2:KeepAlivePingTimeout", PingTime, (l, v) => l.Http2.KeepAlivePingTimeout = v),
-        Int("Http3:MaxRequestHeaderFieldSize", "must be a positive number of bytes", (l, v) => l.Http3.MaxRequestHeaderFieldSize = v),
+        Int("Http3:MaxRequestHeaderFieldSize", PositiveBytes, (l, v) => l.Http3.MaxRequestHeaderFieldSize = v),
     ];
 
     /// <summary>The keys the gateway honours under <c>Kestrel:Limits</c>, as they are written there.</summary>
