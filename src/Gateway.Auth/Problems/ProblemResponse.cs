@@ -36,6 +36,13 @@ public static class ProblemResponse
         {
             response.Headers.RetryAfter = "5";
         }
+        if (statusCode == StatusCodes.Status408RequestTimeout && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+        {
+            // The rest of the body may still come, or never: the connection cannot carry another
+            // request, so it closes after this answer (RFC 9110 15.5.9) instead of waiting out
+            // Kestrel's drain with the client free to reuse it.
+            response.Headers.Connection = "close";
+        }
         response.Headers.CacheControl = "no-store";
         response.ContentType = ContentType;
 

@@ -51,16 +51,22 @@ public sealed class HmacBodyReadTimeoutTests : IAsyncLifetime
         var stopwatch = Stopwatch.StartNew();
 
         // The headers and 4800 of the 5000 bytes at once, then nothing.
-        var answer = await RawHttp.SendAsync(
-            _gateway.BaseAddress,
+        await using var connection = await RawHttpConnection.OpenAsync(_gateway.BaseAddress);
+        await connection.WriteAsync(
             $"POST /api/orders/stalled HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n"
             + $"X-API-Key: {HmacTestClient.KeyId}\r\nX-Timestamp: {timestamp}\r\nX-Nonce: {nonce}\r\nX-Signature: {signature}\r\n\r\n"
-            + new string('x', 4800),
-            quiet: AnswerWithin,
-            untilFirstResponse: true);
+            + new string('x', 4800));
+        var answer = await connection.ReadResponseAsync(AnswerWithin);
 
         Assert.True(stopwatch.Elapsed < AnswerWithin, $"no answer until the client gave up: {answer}");
         Assert.Equal(408, RawHttp.StatusCode(answer));
+        // The connection cannot carry another request (the rest of the body may still come): the
+        // answer says so and the gateway closes it at once, not after Kestrel's 5 s drain.
+        Assert.Contains("\r\nConnection: close\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        var afterAnswer = Stopwatch.StartNew();
+        var after = await connection.ReadUntilQuietAsync(AnswerWithin, untilFirstResponse: false);
+        Assert.True(connection.Closed, $"the connection was still open {AnswerWithin.TotalSeconds} s after the 408: {after}");
+        Assert.True(afterAnswer.Elapsed < TimeSpan.FromSeconds(3), $"the connection closed {afterAnswer.Elapsed.TotalSeconds:0.0} s after the 408 (Kestrel's drain is 5 s)");
         Assert.Contains("application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("\"status\":408", answer, StringComparison.Ordinal);
         Assert.Contains("the request body did not arrive in time", answer, StringComparison.Ordinal);
