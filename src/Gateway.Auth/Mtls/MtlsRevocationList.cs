@@ -13,15 +13,19 @@ internal sealed class MtlsRevocationList
 {
     private readonly HashSet<string> _revokedSerials;
 
-    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
+    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
     {
         Issuer = issuer;
+        ThisUpdate = thisUpdate;
         NextUpdate = nextUpdate;
         _revokedSerials = revokedSerials;
     }
 
     /// <summary>The trusted CA whose signature on this CRL verified.</summary>
     public X509Certificate2 Issuer { get; }
+
+    /// <summary>When the CA issued this CRL: of several from one CA, the latest is the one that counts.</summary>
+    public DateTimeOffset ThisUpdate { get; }
 
     public DateTimeOffset? NextUpdate { get; }
 
@@ -74,7 +78,7 @@ internal sealed class MtlsRevocationList
             }
             tbs.ReadSequence();
             var issuerName = tbs.ReadEncodedValue().ToArray();
-            ReadTime(tbs);
+            var thisUpdate = ReadTime(tbs);
             DateTimeOffset? nextUpdate = null;
             if (tbs.HasData && IsTime(tbs.PeekTag()))
             {
@@ -95,7 +99,7 @@ internal sealed class MtlsRevocationList
             {
                 if (authority.SubjectName.RawData.AsSpan().SequenceEqual(issuerName) && VerifySignature(authority, algorithm, tbsBytes, signature))
                 {
-                    return new MtlsRevocationList(authority, nextUpdate, serials);
+                    return new MtlsRevocationList(authority, thisUpdate, nextUpdate, serials);
                 }
             }
             throw new InvalidDataException("a CRL is not signed by any certificate in TrustedCaFile");

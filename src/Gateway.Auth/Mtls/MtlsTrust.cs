@@ -78,17 +78,23 @@ internal sealed class MtlsTrust
         return false;
     }
 
-    /// <summary>The CRL issued by <paramref name="issuer"/>, if one was loaded.</summary>
+    /// <summary>
+    /// The newest CRL (latest thisUpdate; the first of equals) issued by <paramref name="issuer"/>, if
+    /// one was loaded. A file that gathers a CA's CRLs over time holds older ones too: they neither
+    /// revoke what the newest no longer lists nor make the status unknown once out of date (OpenSSL's choice).
+    /// </summary>
     public MtlsRevocationList? FindRevocationList(X509Certificate2 issuer)
     {
+        MtlsRevocationList? newest = null;
         foreach (var list in RevocationLists)
         {
-            if (list.Issuer.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span))
+            if (list.Issuer.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span)
+                && (newest is null || list.ThisUpdate > newest.ThisUpdate))
             {
-                return list;
+                newest = list;
             }
         }
-        return null;
+        return newest;
     }
 
     /// <summary>Accepts <c>AB12…</c>, <c>ab12…</c> and <c>AB:12:…</c> (as <c>openssl x509 -fingerprint</c> prints).</summary>
