@@ -445,4 +445,30 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
         var signature = HmacTestClient.Sign(HmacTestClient.Secret, "POST", "/api/orders/1?qty=2", timestamp, nonce, Encoding.UTF8.GetBytes("{\"qty\":2}"));
         return HmacTestClient.Create(method, target, body ?? Encoding.UTF8.GetBytes("{\"qty\":2}"), timestamp, nonce, signature: signature);
     }
+
+    /// <summary>
+    /// The signature covers the target as sent; one with invalid percent-encoding would reach the backend
+    /// changed (YARP escapes the '%' Kestrel left alone), so it is refused before the signature is checked.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/orders/a%FF")]
+    [InlineData("/api/orders/a%zz")]
+    [InlineData("/api/orders/a%")]
+    [InlineData("/api/orders/a?q=%zz")]
+    public async Task SignedTarget_WithInvalidPercentEncoding_Is400_AndNotForwarded(string target)
+    {
+        var timestamp = HmacTestClient.Now.ToString();
+        var nonce = HmacSigningHandler.NewNonce();
+        var signature = HmacTestClient.Sign(HmacTestClient.Secret, "GET", target, timestamp, nonce, []);
+        var before = fixture.Backend.Count;
+
+        var answer = await RawHttp.SendAsync(
+            fixture.Gateway.BaseAddress,
+            $"GET {target} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {HmacTestClient.KeyId}\r\nX-Timestamp: {timestamp}\r\nX-Nonce: {nonce}\r\nX-Signature: {signature}\r\nConnection: close\r\n\r\n",
+            untilFirstResponse: true);
+
+        Assert.Equal(400, RawHttp.StatusCode(answer));
+        Assert.Contains("the request target has invalid percent-encoding", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
 }

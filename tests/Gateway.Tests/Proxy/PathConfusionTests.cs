@@ -134,4 +134,65 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/public/search?path=a%2Fb", fixture.Backend.Last.Target);
     }
+
+    // Kestrel decodes only percent-encoding of valid UTF-8 and leaves any other '%' as sent; YARP then
+    // escapes that '%', so "/public/a%FF" would reach the backend as "/public/a%25FF", another path.
+    [Theory]
+    [InlineData("/public/a%FF")]
+    [InlineData("/public/%C0%AE%C0%AE/api/transactions/1")] // overlong '.'
+    [InlineData("/public/a%zz")]
+    [InlineData("/public/a%")]
+    [InlineData("/public/a%4")]
+    [InlineData("/public/a%E2%82")] // a truncated three-byte sequence
+    [InlineData("/public/a%ED%A0%80")] // an encoded surrogate
+    public async Task InvalidPercentEncoding_IsRefusedBeforeRouting_AndNeverForwarded(string target)
+    {
+        var before = fixture.Backend.Count;
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+
+        Assert.Equal(400, RawHttp.StatusCode(answer));
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("the request target has invalid percent-encoding", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
+
+    [Theory]
+    [InlineData("/public/caf%C3%A9")]
+    [InlineData("/public/a%20b")]
+    [InlineData("/public/%252e%252e/x")]
+    [InlineData("/public/%E2%82%AC")]
+    public async Task ValidPercentEncoding_IsForwardedAsSent(string target)
+    {
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+
+        Assert.Equal(200, RawHttp.StatusCode(answer));
+        Assert.Equal(target, fixture.Backend.Last.Target);
+    }
+
+    // The query is not decoded on the way: bytes that are not UTF-8 pass as sent.
+    [Fact]
+    public async Task NonUtf8PercentEncoding_InTheQuery_IsForwardedAsSent()
+    {
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, "GET /public/search?q=%FF%C0%AE HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+
+        Assert.Equal(200, RawHttp.StatusCode(answer));
+        Assert.Equal("/public/search?q=%FF%C0%AE", fixture.Backend.Last.Target);
+    }
+
+    // But YARP escapes a '%' without two hex digits after it ("?q=%zz" would arrive as "?q=%25zz").
+    [Theory]
+    [InlineData("/public/search?q=%zz")]
+    [InlineData("/public/search?q=a%")]
+    [InlineData("/public/search?q=%4")]
+    public async Task PercentWithoutHexDigits_InTheQuery_IsRefused_AndNeverForwarded(string target)
+    {
+        var before = fixture.Backend.Count;
+
+        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+
+        Assert.Equal(400, RawHttp.StatusCode(answer));
+        Assert.Contains("the request target has invalid percent-encoding", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Backend.Count);
+    }
 }
