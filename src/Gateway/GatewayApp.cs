@@ -42,7 +42,9 @@ public static class GatewayApp
         })
         // The parsed metadata rides on each route's endpoint, so a request reads it without parsing.
         .ConfigureEndpoints((endpoint, route) => endpoint.WithMetadata(RouteAuth.Of(route)));
-        app.MapFallback(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matches this request")).AllowAnonymous();
+        // Every path: MapFallback's default pattern ({*path:nonfile}) leaves out paths that look like
+        // file names ("/report.json"), which would get Kestrel's bare 404.
+        app.MapFallback("{**path}", context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matches this request")).AllowAnonymous();
         return app;
     }
 

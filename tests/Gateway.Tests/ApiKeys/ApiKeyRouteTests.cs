@@ -117,13 +117,18 @@ public sealed class ApiKeyRouteTests(ApiKeyGatewayFixture fixture) : IClassFixtu
         Assert.False(_backend.Last.HasHeader("X-Client-Id"));
     }
 
-    [Fact]
-    public async Task UnmatchedPath_Is404Problem()
+    [Theory]
+    [InlineData("/nowhere")]
+    [InlineData("/nothing.txt")] // file-like paths too (the default fallback pattern skips them)
+    [InlineData("/api/other/report.json")]
+    [InlineData("/.env")]
+    public async Task UnmatchedPath_Is404Problem(string path)
     {
         var before = _backend.Count;
-        using var response = await _client.GetAsync("/nowhere");
+        using var response = await _client.GetAsync(path);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("no route matches this request", detail);
         Assert.Equal(before, _backend.Count);
     }
 
