@@ -113,15 +113,49 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, Serilog.ILogger
         ]));
     }
 
-    private static string RawPath(HttpContext context)
+    /// <summary>
+    /// The path as the client sent it, without the query (it may carry credentials) and, for an
+    /// absolute-form target (<c>GET https://user:password@host/path</c>), without scheme and authority;
+    /// what Kestrel let through raw that is not printable ASCII (control bytes, DEL, non-ASCII) is
+    /// percent-encoded, so a client cannot write terminal escapes or fake line breaks into a text log.
+    /// </summary>
+    internal static string RawPath(HttpContext context)
     {
         var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(target))
+        if (string.IsNullOrEmpty(target) || target[0] != '/')
         {
-            return context.Request.Path.Value ?? "/";
+            // Absolute-form (or none): the path Kestrel took from it, encoded.
+            return (context.Request.PathBase + context.Request.Path).ToUriComponent() is { Length: > 0 } path ? path : "/";
         }
-        var path = Gateway.Proxy.AmbiguousPathGuard.PathOf(target);
-        return path.Length == target.Length ? target : path.ToString();
+        var rawPath = Gateway.Proxy.AmbiguousPathGuard.PathOf(target);
+        if (rawPath.ContainsAnyExceptInRange('!', '~'))
+        {
+            return EscapeUnprintable(rawPath);
+        }
+        return rawPath.Length == target.Length ? target : rawPath.ToString();
+    }
+
+    private static string EscapeUnprintable(ReadOnlySpan<char> path)
+    {
+        var escaped = new System.Text.StringBuilder(path.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (c is >= '!' and <= '~')
+            {
+                escaped.Append(c);
+                continue;
+            }
+            var length = char.IsHighSurrogate(c) && i + 1 < path.Length && char.IsLowSurrogate(path[i + 1])
+                ? System.Text.Encoding.UTF8.GetBytes(path.Slice(i++, 2), utf8)
+                : System.Text.Encoding.UTF8.GetBytes(path.Slice(i, 1), utf8);
+            foreach (var b in utf8[..length])
+            {
+                escaped.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return escaped.ToString();
     }
 }
 

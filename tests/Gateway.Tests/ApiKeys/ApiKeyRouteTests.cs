@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.ApiKeys;
@@ -161,5 +162,47 @@ public sealed class ApiKeyRouteTests(ApiKeyGatewayFixture fixture) : IClassFixtu
         Assert.DoesNotContain(ApiKeyGatewayFixture.PaymentKey, log, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-not-a-real-key-123", log, StringComparison.Ordinal);
         Assert.DoesNotContain("query-secret-123", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>Kestrel lets raw control bytes (ESC, BS, DEL) through in an HTTP/1.1 target: the text log gets them percent-encoded.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0x1b, (byte)'[', (byte)'2', (byte)'K' }, "%1B[2K")]
+    [InlineData(new byte[] { 0x08, 0x08, 0x7f }, "%08%08%7F")]
+    public async Task RequestLog_ControlBytesInThePath_ArePercentEncoded(byte[] control, string logged)
+    {
+        var marker = "/public/log-control-" + Guid.NewGuid().ToString("N");
+        var answer = await SendRawTargetAsync([.. Encoding.ASCII.GetBytes(marker), .. control, (byte)'x']);
+        Assert.Equal(200, RawHttp.StatusCode(answer));
+
+        var line = await LogLineAsync(marker);
+        Assert.Contains(marker + logged + "x 200 ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(line, c => c < 0x20 || c == 0x7f);
+    }
+
+    /// <summary>An absolute-form target may carry a password in its userinfo: only the path is logged.</summary>
+    [Fact]
+    public async Task RequestLog_AbsoluteFormTarget_LogsThePathOnly()
+    {
+        var marker = "/public/log-absolute-" + Guid.NewGuid().ToString("N");
+        var answer = await SendRawTargetAsync(Encoding.ASCII.GetBytes("https://alice:s3cret-pw@localhost" + marker + "?token=query-secret-456"));
+        Assert.Equal(200, RawHttp.StatusCode(answer));
+
+        var line = await LogLineAsync(marker);
+        Assert.Contains("GET " + marker + " 200 ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-secret-456", line, StringComparison.Ordinal);
+    }
+
+    private async Task<string> SendRawTargetAsync(byte[] target)
+    {
+        await using var connection = await RawHttpConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        await connection.WriteAsync([.. Encoding.ASCII.GetBytes("GET "), .. target, .. Encoding.ASCII.GetBytes(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")]);
+        return await connection.ReadResponseAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<string> LogLineAsync(string marker)
+    {
+        await Wait.UntilAsync(() => fixture.Gateway.LogText().Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the request is logged");
+        return fixture.Gateway.LogText().Split('\n').Single(line => line.Contains(marker, StringComparison.Ordinal)).TrimEnd('\r');
     }
 }
