@@ -40,7 +40,6 @@ internal sealed class OAuth2JwtBearerSetup(
             issuers.Add(external.Issuer);
         }
         List<SecurityKey>? serviceKeySet = null;
-        HashSet<string>? serviceKeyIds = null;
         if (service.Enabled)
         {
             // Null when the key file went bad after validation: the service's tokens then fail (401), nothing else does.
@@ -48,7 +47,6 @@ internal sealed class OAuth2JwtBearerSetup(
             {
                 // The current key and, until their tokens have expired, the keys it replaced.
                 serviceKeySet = [.. loaded.Trusted.Select(trusted => trusted.Key.PublicKey)];
-                serviceKeyIds = [.. serviceKeySet.Select(key => key.KeyId)];
             }
             issuers.Add(service.Issuer);
             audiences.Add(service.Audience);
@@ -68,6 +66,7 @@ internal sealed class OAuth2JwtBearerSetup(
             ValidIssuers = issuers,
             ValidateAudience = true,
             ValidAudiences = audiences,
+            AudienceValidator = AudienceBinding(service.Enabled ? service : null, external.Audiences),
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = external.ClockSkew,
@@ -78,11 +77,53 @@ internal sealed class OAuth2JwtBearerSetup(
             // A token naming a key is checked with that key only (see TokenSigningKeys).
             TryAllIssuerSigningKeys = false,
             IssuerSigningKeyResolverUsingConfiguration = TokenSigningKeys.Resolve,
-            // The token service's keys sign only the token service's tokens.
-            IssuerSigningKeyValidator = (key, token, _) =>
-                serviceKeyIds is null || key?.KeyId is not { } kid || !serviceKeyIds.Contains(kid) || (token as JsonWebToken)?.Issuer == service.Issuer,
+            IssuerSigningKeyValidator = IssuerKeyBinding(service.Enabled ? service : null, serviceKeySet),
             NameClaimType = "client_id",
             RoleClaimType = "roles",
         };
     }
+
+    /// <summary>
+    /// Each issuer only with its own keys (RFC 8725 3.8): the token service's keys sign only tokens
+    /// with the service's issuer, and the provider's keys never do. Otherwise whoever holds one
+    /// issuer's key could mint tokens for the other's clients. Keys are told apart by identity, not by
+    /// kid: a provider may publish any kid.
+    /// </summary>
+    internal static IssuerSigningKeyValidator IssuerKeyBinding(TokenServiceOptions? service, IReadOnlyCollection<SecurityKey>? serviceKeys)
+    {
+        var ownKeys = new HashSet<SecurityKey>(serviceKeys ?? [], ReferenceEqualityComparer.Instance);
+        return (key, token, _) => key is not null && token is JsonWebToken jwt && ownKeys.Contains(key) == IsServiceIssued(jwt, service);
+    }
+
+    /// <summary>
+    /// Each issuer only for its own audiences: the service's tokens carry the service's audience, the
+    /// provider's tokens one of <c>Auth:OAuth2</c>'s (a provider token naming only the service's
+    /// audience is not meant for the routes). Compared as IdentityModel's own check does.
+    /// </summary>
+    internal static AudienceValidator AudienceBinding(TokenServiceOptions? service, IReadOnlyCollection<string> externalAudiences) =>
+        (audiences, token, _) =>
+        {
+            if (token is not JsonWebToken jwt)
+            {
+                return false;
+            }
+            var serviceIssued = IsServiceIssued(jwt, service);
+            foreach (var audience in audiences)
+            {
+                if (serviceIssued ? SameAudience(audience, service!.Audience) : externalAudiences.Any(accepted => SameAudience(audience, accepted)))
+                {
+                    return true;
+                }
+            }
+            return false;
+        };
+
+    private static bool IsServiceIssued(JsonWebToken jwt, TokenServiceOptions? service) =>
+        service is not null && string.Equals(jwt.Issuer, service.Issuer, StringComparison.Ordinal);
+
+    /// <summary>Equal but for one trailing '/', as IdentityModel's own audience check compares (IgnoreTrailingSlashWhenValidatingAudience).</summary>
+    private static bool SameAudience(string audience, string accepted) =>
+        WithoutTrailingSlash(audience).SequenceEqual(WithoutTrailingSlash(accepted));
+
+    private static ReadOnlySpan<char> WithoutTrailingSlash(string value) => value.EndsWith('/') ? value.AsSpan(0, value.Length - 1) : value;
 }

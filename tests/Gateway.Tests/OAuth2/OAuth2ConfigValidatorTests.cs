@@ -104,6 +104,25 @@ public sealed class OAuth2ConfigValidatorTests
         Assert.DoesNotContain(errors, e => e.Contains("the-raw-secret", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("https://idp.example.com/")]
+    [InlineData(null)] // the default issuer, named by the provider too
+    public void TokenService_Issuer_MustDifferFromTheProviders(string? serviceIssuer)
+    {
+        var values = Valid();
+        values["Auth:OAuth2:Issuer"] = serviceIssuer ?? "gateway-token-service";
+        values["Auth:TokenService:Enabled"] = "true";
+        values["Auth:TokenService:Issuer"] = serviceIssuer;
+        values["Auth:TokenService:Clients:svc:Secrets:0"] = KeyHash.Format("secret");
+
+        var error = Assert.Single(Validate(values));
+        Assert.StartsWith("Auth:TokenService:Issuer: ", error, StringComparison.Ordinal);
+        Assert.Contains("is also Auth:OAuth2:Issuer", error, StringComparison.Ordinal);
+
+        values["Auth:TokenService:Issuer"] = "https://gateway.example.com/";
+        Assert.Empty(Validate(values));
+    }
+
     [Fact]
     public void TokenService_KeyFile_MustBeARsaPrivateKey()
     {

@@ -43,6 +43,12 @@ internal static class TokenServiceConfigValidator
                 context.Error($"{Section}:{field}", "is empty");
             }
         }
+        // Each issuer is accepted only with its own keys: one name for both would refuse the provider's tokens.
+        var issuer = section["Issuer"] ?? TokenServiceDefaults.DefaultIssuer;
+        if (string.Equals(issuer, context.Root["Auth:OAuth2:Issuer"], StringComparison.Ordinal))
+        {
+            context.Error($"{Section}:Issuer", $"'{issuer}' is also Auth:OAuth2:Issuer; the token service needs an issuer of its own (each issuer's tokens are checked with that issuer's keys only)");
+        }
         OAuth2ConfigValidator.CheckTimeSpan(context, section, "TokenLifetime", TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
         ValidateKeyFile(context, section["SigningKeyFile"]);
 
