@@ -57,6 +57,11 @@ internal sealed class JwksFetcher : IDisposable
         {
             throw new JwksFetchException(ex.Message);
         }
+        catch (IOException ex)
+        {
+            // The answer broke off while its body was read (the connection reset mid-body): the provider is down, as above.
+            throw new JwksFetchException($"the answer broke off: {ex.Message}");
+        }
         catch (ArgumentException ex)
         {
             // JsonWebKeySet / OpenIdConnectConfiguration throw ArgumentException for JSON they cannot read.

@@ -153,6 +153,12 @@ internal sealed partial class JwksKeyManager : BaseConfigurationManager, IConfig
         {
             Log.FetchFailed(_logger, source, ex.Message, HasKeys);
         }
+#pragma warning disable CA1031 // Whatever else a fetch throws must not escape: the refresh loop would stop the host, and every route with it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.FetchFailed(_logger, source, $"{ex.GetType().Name}: {ex.Message}", HasKeys);
+        }
         finally
         {
             lock (_gate)
