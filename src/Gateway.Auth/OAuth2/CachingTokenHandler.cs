@@ -56,8 +56,9 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
             && jwt.ValidTo != DateTime.MinValue)
         {
             var now = _time.GetUtcNow();
-            var until = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + validationParameters.ClockSkew;
-            var lifetime = until - now < MaxEntryLifetime ? until : now + MaxEntryLifetime;
+            // As spans from now: ValidTo + ClockSkew overflows for a token valid until 9999-12-31.
+            var remaining = jwt.ValidTo - now.UtcDateTime + validationParameters.ClockSkew;
+            var lifetime = now + (remaining < MaxEntryLifetime ? remaining : MaxEntryLifetime);
             if (lifetime > now)
             {
                 // The caller gets the identity validation built; the cache keeps a copy nobody else sees.

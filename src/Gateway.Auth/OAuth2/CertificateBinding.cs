@@ -56,8 +56,9 @@ internal static class CertificateBinding
                 ? value.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on a string with an unpaired surrogate escape ("\ud800").
             return null;
         }
     }

@@ -45,8 +45,9 @@ internal static class JwtHeaderReader
             }
             return null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on a string with an unpaired surrogate escape ("\ud800").
             return null;
         }
         finally

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Infrastructure;
 
@@ -103,6 +104,24 @@ public sealed class CertificateBoundTokenTests(OAuth2GatewayFixture fixture) : I
         var before = _backend.Count;
 
         using var response = await SendAsync(client, "/api/bound/x", TestIdentityProvider.Token(fixture.Key));
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("the token is not bound to a certificate (no cnf x5t#S256)", detail);
+        Assert.Equal(before, _backend.Count);
+    }
+
+    [Fact]
+    public async Task ThumbprintWithAnUnpairedSurrogate_Is401_NotA500()
+    {
+        // Signed by the provider; reading the string threw (500) where JSON errors were caught.
+        var payload = TestIdentityProvider.Claims().ToJsonString().TrimEnd('}') + ",\"cnf\":{\"x5t#S256\":\"\\ud800\"}}";
+        var input = TestSigningKey.B64(Encoding.UTF8.GetBytes($"{{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"{fixture.Key.Kid}\"}}"))
+            + "." + TestSigningKey.B64(Encoding.UTF8.GetBytes(payload));
+        var token = input + "." + TestSigningKey.B64(fixture.Key.Rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        using var client = fixture.Gateway.CreateClient(_bound);
+        var before = _backend.Count;
+
+        using var response = await SendAsync(client, "/api/bound/x", token);
 
         var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("the token is not bound to a certificate (no cnf x5t#S256)", detail);

@@ -183,6 +183,9 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "five-segments", "encrypted tokens (JWE) are not accepted" },
             { "header-is-a-json-array", "the token is malformed" },
             { "header-is-not-json", "the token is malformed" },
+            // A string with an unpaired surrogate escape: reading it threw (500) where JSON errors were caught.
+            { "alg-unpaired-surrogate", "the token is malformed" },
+            { "alg-with-trailing-lone-surrogate", "the token is malformed" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
             // A backend that reads X-Client-Id as a list would see "alice" and "admin".
@@ -205,6 +208,20 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "gateway-claim-in-other-case", "the token carries a claim reserved for the gateway (gw:*)" },
             { "gateway-client-id-claim", "the token carries a claim reserved for the gateway (gw:*)" },
         };
+    }
+
+    [Fact]
+    public async Task ValidToken_ExpiringInTheYear9999_IsForwarded()
+    {
+        // ValidTo + ClockSkew overflowed in the token cache and the token was refused as malformed.
+        var claims = TestIdentityProvider.Claims();
+        claims["exp"] = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+        var before = _backend.Count;
+
+        using var response = await SendAsync("/api/reports/far-future", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, _backend.Count);
     }
 
     [Theory]
@@ -459,6 +476,11 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
         }
         string Bearer(string token) => "Bearer " + token;
         string Signed(JsonObject claims) => Bearer(TestIdentityProvider.Token(key, claims));
+        string WithRawHeader(string header)
+        {
+            var input = TestSigningKey.B64(Encoding.UTF8.GetBytes(header)) + "." + TestIdentityProvider.B64Json(TestIdentityProvider.Claims());
+            return input + "." + TestSigningKey.B64(Sign(key)(Encoding.ASCII.GetBytes(input)));
+        }
 
         switch (name)
         {
@@ -535,6 +557,10 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 var parts = TestIdentityProvider.Token(key).Split('.');
                 return Bearer($"{TestSigningKey.B64("alg=RS256;kid=k1"u8.ToArray())}.{parts[1]}.{parts[2]}");
             }
+            case "alg-unpaired-surrogate":
+                return Bearer(WithRawHeader("{\"alg\":\"\\ud800\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
+            case "alg-with-trailing-lone-surrogate":
+                return Bearer(WithRawHeader("{\"alg\":\"RS256\\udc00\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
             case "basic-scheme":
                 return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
             case "control-char-client-id":
