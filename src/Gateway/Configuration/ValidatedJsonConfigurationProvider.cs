@@ -43,7 +43,7 @@ internal sealed class ValidatedJsonConfigurationProvider : ValidatedConfiguratio
         }
     }
 
-    private static Dictionary<string, string?> Parse(string path)
+    internal static Dictionary<string, string?> Parse(string path)
     {
         try
         {
@@ -57,6 +57,11 @@ internal sealed class ValidatedJsonConfigurationProvider : ValidatedConfiguratio
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidDataException)
         {
             throw new GatewayConfigException($"{path}: not valid JSON: {(ex.InnerException ?? ex).Message}");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // E.g. a file the gateway's user may not read: a config error naming the file, not a crash.
+            throw new GatewayConfigException($"{path}: cannot be read: {ex.Message}");
         }
     }
 }

@@ -49,6 +49,17 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ConfigFileThatCannotBeRead_IsAConfigErrorNamingIt()
+    {
+        // Opening a directory as a file throws what an unreadable file throws (UnauthorizedAccessException);
+        // the tests run as root, for whom no file is unreadable. It escaped start-up as a crash with a stack trace.
+        var error = Assert.Throws<global::Gateway.Configuration.GatewayConfigException>(
+            () => global::Gateway.Configuration.ValidatedJsonConfigurationProvider.Parse(_directory));
+
+        Assert.StartsWith($"{_directory}: cannot be read: ", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
     /// <summary>Errors only YARP finds: an unknown load-balancing policy on the cluster, an unknown transform on a route.</summary>
     private static GatewayConfig WithSettingsYarpRefuses() => new GatewayConfig("http://127.0.0.1:9/")
         .Route("good", "/good/{**rest}", "ApiKey", "read:x")
