@@ -52,4 +52,23 @@ public sealed class ProtocolAbuseTests(ApiKeyGatewayFixture fixture) : IClassFix
         Assert.StartsWith("HTTP/1.1 431", answer, StringComparison.Ordinal);
         Assert.Equal(before, fixture.Backend.Count);
     }
+
+    /// <summary>
+    /// h2c smuggling: a client asks a proxy to pass an HTTP/2 cleartext upgrade on; if the backend
+    /// accepts it, the client talks HTTP/2 straight to the backend over the tunnel, past the gateway's
+    /// routes and authentication. The upgrade must never reach the backend.
+    /// </summary>
+    [Fact]
+    public async Task H2cUpgrade_IsNotPassedToTheBackend()
+    {
+        var answer = await RawHttp.SendAsync(
+            fixture.Gateway.BaseAddress,
+            "GET /public/h2c-probe HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n",
+            untilFirstResponse: true);
+
+        Assert.DoesNotContain("101", answer.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.Equal("/public/h2c-probe", fixture.Backend.Last.Target);
+        Assert.False(fixture.Backend.Last.HasHeader("Upgrade"), "the backend got Upgrade: " + fixture.Backend.Last.Header("Upgrade"));
+        Assert.False(fixture.Backend.Last.HasHeader("HTTP2-Settings"), "the backend got HTTP2-Settings");
+    }
 }
