@@ -29,6 +29,7 @@ public static class MtlsExtensions
                 }
             });
         builder.Services.TryAddSingleton<MtlsValidationCache>();
+        builder.Services.AddHostedService<MtlsTrustLoader>();
         return builder.AddScheme<MtlsOptions, MtlsHandler>(MtlsDefaults.AuthenticationScheme, null);
     }
 }

@@ -96,4 +96,22 @@ public sealed class MtlsReloadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(before + 1, _backend.Count);
     }
+
+    /// <summary>
+    /// The CA file is read when the config is loaded: replaced on disk afterwards, without a reload, it
+    /// does not take effect (it was read at the first Mtls request, so a broken file then refused every
+    /// client certificate though the last good config was meant to keep serving).
+    /// </summary>
+    [Fact]
+    public async Task CaFileReplacedWithoutAReload_IsNotReadUntilTheNextReload()
+    {
+        await File.WriteAllTextAsync(_pki.CaPath, "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n");
+        var before = _backend.Count;
+
+        using var client = new CountingClient(_gateway.BaseAddress, _pki.Payment);
+        using var response = await client.Http.GetAsync("/internal/tx/ca-replaced");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, _backend.Count);
+    }
 }
