@@ -32,14 +32,23 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             // Five segments is the JWE compact shape; the gateway holds no decryption key and accepts signed tokens (JWS) only.
             context.Fail(new GatewayAuthenticationException("encrypted tokens (JWE) are not accepted"));
         }
-        else if (JwtHeaderReader.ReadAlgorithm(token!) is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
-        {
-            // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.
-            context.Fail(new GatewayAuthenticationException("the token's signing algorithm is not allowed"));
-        }
         else
         {
-            context.Token = token;
+            var header = JwtHeaderReader.Read(token!);
+            if (header.Algorithm is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
+            {
+                // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.
+                context.Fail(new GatewayAuthenticationException("the token's signing algorithm is not allowed"));
+            }
+            else if (header.Critical)
+            {
+                // RFC 7515 4.1.11: a token whose crit lists extensions the recipient does not implement must be refused.
+                context.Fail(new GatewayAuthenticationException("the token names critical header extensions (crit), which the gateway does not support"));
+            }
+            else
+            {
+                context.Token = token;
+            }
         }
         return Task.CompletedTask;
     }

@@ -93,6 +93,17 @@ public sealed class OAuth2UnitTests
     }
 
     [Theory]
+    [InlineData("{\"alg\":\"RS256\",\"crit\":[\"b64\"],\"b64\":false}", true)]
+    [InlineData("{\"crit\":[],\"alg\":\"RS256\"}", true)]
+    [InlineData("{\"alg\":\"RS256\",\"kid\":\"crit\"}", false)]
+    [InlineData("{\"alg\":\"RS256\",\"x\":{\"crit\":1}}", false)]
+    public void JwtHeaderReader_SeesCrit_AtTheTopLevelOnly(string headerJson, bool critical)
+    {
+        var token = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + ".e30.sig";
+        Assert.Equal(("RS256", critical), JwtHeaderReader.Read(token));
+    }
+
+    [Theory]
     [InlineData("no-dot-at-all")]
     [InlineData(".e30.")]
     [InlineData("!!!.e30.sig")]

@@ -186,6 +186,8 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             // A string with an unpaired surrogate escape: reading it threw (500) where JSON errors were caught.
             { "alg-unpaired-surrogate", "the token is malformed" },
             { "alg-with-trailing-lone-surrogate", "the token is malformed" },
+            // RFC 7515 4.1.11: extensions the recipient does not implement, marked critical, must be refused.
+            { "crit-header", "the token names critical header extensions (crit), which the gateway does not support" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
             // A backend that reads X-Client-Id as a list would see "alice" and "admin".
@@ -561,6 +563,8 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return Bearer(WithRawHeader("{\"alg\":\"\\ud800\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
             case "alg-with-trailing-lone-surrogate":
                 return Bearer(WithRawHeader("{\"alg\":\"RS256\\udc00\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
+            case "crit-header":
+                return Bearer(WithRawHeader("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\",\"crit\":[\"http://example.com/must-check\"],\"http://example.com/must-check\":true}"));
             case "basic-scheme":
                 return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
             case "control-char-client-id":
