@@ -47,7 +47,10 @@ internal sealed class JwksFetcher : IDisposable
             {
                 throw new JwksFetchException($"{discoveryUri} names no usable jwks_uri (it must be https, or http on loopback)");
             }
-            return Build(discovery.Issuer, await GetAsync(jwksUri, options.MaxJwksBytes, timeout.Token));
+            // The discovered issuer is accepted only when Issuer is left out: IdentityModel accepts the
+            // configuration's issuer beside ValidIssuers, so an explicit Issuer would not pin anything.
+            var issuer = string.IsNullOrEmpty(options.Issuer) ? discovery.Issuer : null;
+            return Build(issuer, await GetAsync(jwksUri, options.MaxJwksBytes, timeout.Token));
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {

@@ -207,6 +207,37 @@ public sealed class OAuth2KeyLifecycleTests : IAsyncLifetime
         Assert.Equal(1, _backend.Count);
     }
 
+    /// <summary>
+    /// With an explicit Issuer beside Authority, that issuer is the only one accepted: the discovery
+    /// document's issuer was accepted as well (IdentityModel adds the configuration's issuer).
+    /// </summary>
+    [Fact]
+    public async Task OidcDiscovery_WithAnExplicitIssuer_AcceptsThatIssuerOnly()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(_k1);
+        const string pinned = "https://pinned-issuer.test";
+        var config = new GatewayConfig(_backend.Url).WithOAuth2Routes()
+            .Set("Auth:OAuth2:Authority", idp.BaseUri.AbsoluteUri)
+            .Set("Auth:OAuth2:Issuer", pinned)
+            .Set("Auth:OAuth2:Audience", TestIdentityProvider.Audience);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        var claims = TestIdentityProvider.Claims();
+        claims["iss"] = pinned;
+
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1, claims)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // The discovery document's issuer.
+        using (var response = await SendAsync(client, TestIdentityProvider.Token(_k1)))
+        {
+            var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Equal("the token's issuer is not accepted", detail);
+        }
+        Assert.Equal(1, _backend.Count);
+    }
+
     [Fact]
     public async Task OversizedJwks_IsRefused_NoKeysAreTrusted()
     {
