@@ -23,7 +23,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     {
         var before = fixture.Backend.Count;
 
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        var answer = await GetRawAsync(target);
 
         var status = RawHttp.StatusCode(answer);
         if (fixture.Backend.Count == before)
@@ -46,13 +46,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/api/transactions%2f1")]
     public async Task EncodedSlash_IsRefusedBeforeRouting_AndNeverForwarded(string target)
     {
-        var before = fixture.Backend.Count;
-
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-
-        Assert.Equal(400, RawHttp.StatusCode(answer));
-        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
-        Assert.Equal(before, fixture.Backend.Count);
+        await AssertRefusedAsync(target);
     }
 
     // Servlet containers (Tomcat, Jetty, Spring) strip ";params" from each segment before resolving
@@ -67,14 +61,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/public/..;")]
     public async Task DotSegmentWithPathParameters_IsRefusedBeforeRouting_AndNeverForwarded(string target)
     {
-        var before = fixture.Backend.Count;
-
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-
-        Assert.Equal(400, RawHttp.StatusCode(answer));
-        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
-        Assert.Contains("in the request path is refused (path parameters are not forwarded)", answer, StringComparison.Ordinal);
-        Assert.Equal(before, fixture.Backend.Count);
+        await AssertRefusedAsync(target, "in the request path is refused (path parameters are not forwarded)");
     }
 
     // Any ";" is refused, not only after dot segments: a servlet container reads "/api;x/transactions/1"
@@ -86,12 +73,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/api;x/transactions/1")]
     public async Task PathParameters_AnywhereInThePath_AreRefused_AndNeverForwarded(string target)
     {
-        var before = fixture.Backend.Count;
-
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-
-        Assert.Equal(400, RawHttp.StatusCode(answer));
-        Assert.Equal(before, fixture.Backend.Count);
+        await AssertRefusedAsync(target);
     }
 
     [Theory]
@@ -147,14 +129,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/public/a%ED%A0%80")] // an encoded surrogate
     public async Task InvalidPercentEncoding_IsRefusedBeforeRouting_AndNeverForwarded(string target)
     {
-        var before = fixture.Backend.Count;
-
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
-
-        Assert.Equal(400, RawHttp.StatusCode(answer));
-        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
-        Assert.Contains("the request target has invalid percent-encoding", answer, StringComparison.Ordinal);
-        Assert.Equal(before, fixture.Backend.Count);
+        await AssertRefusedAsync(target, "the request target has invalid percent-encoding");
     }
 
     [Theory]
@@ -164,7 +139,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/public/%E2%82%AC")]
     public async Task ValidPercentEncoding_IsForwardedAsSent(string target)
     {
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+        var answer = await GetRawAsync(target);
 
         Assert.Equal(200, RawHttp.StatusCode(answer));
         Assert.Equal(target, fixture.Backend.Last.Target);
@@ -174,7 +149,7 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [Fact]
     public async Task NonUtf8PercentEncoding_InTheQuery_IsForwardedAsSent()
     {
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, "GET /public/search?q=%FF%C0%AE HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+        var answer = await GetRawAsync("/public/search?q=%FF%C0%AE");
 
         Assert.Equal(200, RawHttp.StatusCode(answer));
         Assert.Equal("/public/search?q=%FF%C0%AE", fixture.Backend.Last.Target);
@@ -187,12 +162,25 @@ public sealed class PathConfusionTests(ApiKeyGatewayFixture fixture) : IClassFix
     [InlineData("/public/search?q=%4")]
     public async Task PercentWithoutHexDigits_InTheQuery_IsRefused_AndNeverForwarded(string target)
     {
+        await AssertRefusedAsync(target, "the request target has invalid percent-encoding");
+    }
+
+    private Task<string> GetRawAsync(string target) =>
+        RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+
+    /// <summary>Sends <paramref name="target"/> as written: 400 problem+json (saying <paramref name="detail"/>), and nothing forwarded.</summary>
+    private async Task AssertRefusedAsync(string target, string? detail = null)
+    {
         var before = fixture.Backend.Count;
 
-        var answer = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", untilFirstResponse: true);
+        var answer = await GetRawAsync(target);
 
         Assert.Equal(400, RawHttp.StatusCode(answer));
-        Assert.Contains("the request target has invalid percent-encoding", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        if (detail is not null)
+        {
+            Assert.Contains(detail, answer, StringComparison.Ordinal);
+        }
         Assert.Equal(before, fixture.Backend.Count);
     }
 }
