@@ -13,10 +13,11 @@ internal sealed class MtlsRevocationList
 {
     private readonly HashSet<string> _revokedSerials;
 
-    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
+    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset thisUpdate, System.Numerics.BigInteger? number, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
     {
         Issuer = issuer;
         ThisUpdate = thisUpdate;
+        Number = number;
         NextUpdate = nextUpdate;
         _revokedSerials = revokedSerials;
     }
@@ -26,6 +27,9 @@ internal sealed class MtlsRevocationList
 
     /// <summary>When the CA issued this CRL: of several from one CA, the latest is the one that counts.</summary>
     public DateTimeOffset ThisUpdate { get; }
+
+    /// <summary>The cRLNumber (RFC 5280 5.2.3), which only grows: tells apart CRLs issued in the same second.</summary>
+    public System.Numerics.BigInteger? Number { get; }
 
     public DateTimeOffset? NextUpdate { get; }
 
@@ -94,12 +98,13 @@ internal sealed class MtlsRevocationList
                     serials.Add(Convert.ToHexString(entry.ReadIntegerBytes().Span));
                 }
             }
+            var number = ReadExtensions(tbs);
 
             foreach (var authority in authorities)
             {
                 if (authority.SubjectName.RawData.AsSpan().SequenceEqual(issuerName) && VerifySignature(authority, algorithm, tbsBytes, signature))
                 {
-                    return new MtlsRevocationList(authority, thisUpdate, nextUpdate, serials);
+                    return new MtlsRevocationList(authority, thisUpdate, number, nextUpdate, serials);
                 }
             }
             throw new InvalidDataException("a CRL is not signed by any certificate in TrustedCaFile");
@@ -108,6 +113,45 @@ internal sealed class MtlsRevocationList
         {
             throw new InvalidDataException("a CRL could not be read", ex);
         }
+    }
+
+    /// <summary>
+    /// Reads the CRL's extensions ([0], RFC 5280 5.2) and returns its cRLNumber. A critical extension
+    /// cannot be processed here (a delta CRL's deltaCRLIndicator, a partitioned or indirect CRL's
+    /// issuingDistributionPoint): such a CRL must not be used to decide a certificate's status
+    /// (RFC 5280 5.3), and taken for a full CRL a delta would hide what its base revokes, so it is refused.
+    /// </summary>
+    private static System.Numerics.BigInteger? ReadExtensions(AsnReader tbs)
+    {
+        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (!tbs.HasData || !tbs.PeekTag().HasSameClassAndValue(extensionsTag))
+        {
+            return null;
+        }
+        System.Numerics.BigInteger? number = null;
+        var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
+        while (extensions.HasData)
+        {
+            var extension = extensions.ReadSequence();
+            var oid = extension.ReadObjectIdentifier();
+            var critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
+            var value = extension.ReadOctetString();
+            if (critical)
+            {
+                var name = oid switch
+                {
+                    "2.5.29.27" => "a delta CRL (deltaCRLIndicator)",
+                    "2.5.29.28" => "a partitioned or indirect CRL (issuingDistributionPoint)",
+                    _ => $"a critical extension {oid}",
+                };
+                throw new InvalidDataException($"a CRL is {name}, which the gateway cannot process: CrlFile takes complete CRLs only");
+            }
+            if (oid == "2.5.29.20")
+            {
+                number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
+            }
+        }
+        return number;
     }
 
     private static bool IsTime(Asn1Tag tag) =>

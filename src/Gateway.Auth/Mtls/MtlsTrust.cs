@@ -79,9 +79,10 @@ internal sealed class MtlsTrust
     }
 
     /// <summary>
-    /// The newest CRL (latest thisUpdate; the first of equals) issued by <paramref name="issuer"/>, if
-    /// one was loaded. A file that gathers a CA's CRLs over time holds older ones too: they neither
-    /// revoke what the newest no longer lists nor make the status unknown once out of date (OpenSSL's choice).
+    /// The newest CRL issued by <paramref name="issuer"/>, if one was loaded: latest thisUpdate, then
+    /// highest cRLNumber, then the first in the file. A file that gathers a CA's CRLs over time holds
+    /// older ones too: they neither revoke what the newest no longer lists nor make the status unknown
+    /// once out of date. (Only complete CRLs load: delta and partitioned ones are refused.)
     /// </summary>
     public MtlsRevocationList? FindRevocationList(X509Certificate2 issuer)
     {
@@ -89,7 +90,8 @@ internal sealed class MtlsTrust
         foreach (var list in RevocationLists)
         {
             if (list.Issuer.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span)
-                && (newest is null || list.ThisUpdate > newest.ThisUpdate))
+                && (newest is null || list.ThisUpdate > newest.ThisUpdate
+                    || (list.ThisUpdate == newest.ThisUpdate && list.Number > newest.Number)))
             {
                 newest = list;
             }

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -9,7 +10,7 @@ namespace Gateway.Tests.Mtls;
 /// <summary>
 /// A CRL file that holds more than one CRL from the same CA, as a bundle does when the new CRL is
 /// appended to the old: the newest (latest thisUpdate) is the one that counts, wherever it stands in
-/// the file, as OpenSSL (and so nginx) chooses.
+/// the file (then the highest cRLNumber). Delta and partitioned CRLs are refused.
 /// </summary>
 public sealed class MtlsCrlBundleTests : IAsyncLifetime
 {
@@ -70,6 +71,53 @@ public sealed class MtlsCrlBundleTests : IAsyncLifetime
         Assert.Equal(1, _backend.Count);
     }
 
+    [Fact]
+    public async Task SameThisUpdate_HigherCrlNumberAppended_ItsRevocationCounts()
+    {
+        // thisUpdate has second precision: two CRLs of one second, number 2 appended and revoking.
+        var revoked = TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn);
+        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
+        var first = Crl(1, thisUpdate: at, nextUpdate: DateTimeOffset.UtcNow.AddDays(7));
+        var second = Crl(2, thisUpdate: at, nextUpdate: DateTimeOffset.UtcNow.AddDays(7), revoked);
+        await using var gateway = await StartAsync(first, second);
+        using var client = new CountingClient(gateway.BaseAddress, revoked);
+
+        using var response = await client.Http.GetAsync("/internal/tx/same-second");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("client certificate has been revoked", detail);
+        Assert.Equal(0, _backend.Count);
+    }
+
+    /// <summary>
+    /// A base CRL and the delta published after it (AD CS does so by default): taken for a complete CRL,
+    /// the delta, newer and listing only what changed since the base, would let what the base revokes
+    /// through. CRLs with a critical extension the gateway cannot process are refused (RFC 5280 5.3).
+    /// </summary>
+    [Theory]
+    [InlineData("2.5.29.27", "a delta CRL (deltaCRLIndicator)")]
+    [InlineData("2.5.29.28", "a partitioned or indirect CRL (issuingDistributionPoint)")]
+    [InlineData("1.2.3.4.5", "a critical extension 1.2.3.4.5")]
+    public async Task CrlWithACriticalExtension_IsAConfigError(string oid, string named)
+    {
+        var revoked = TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn);
+        var complete = Crl(1, thisUpdate: DateTimeOffset.UtcNow.AddHours(-2), nextUpdate: DateTimeOffset.UtcNow.AddDays(7), revoked);
+        var delta = WithCriticalExtension(Crl(2, thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-5), nextUpdate: DateTimeOffset.UtcNow.AddDays(1)), oid);
+        await File.WriteAllTextAsync(Path.Combine(_pki.Directory, "bundle.crl.pem"), PemEncoding.WriteString("X509 CRL", complete) + "\n" + PemEncoding.WriteString("X509 CRL", delta) + "\n");
+
+        var errors = AuthConfigErrors.Of(new Dictionary<string, string?>
+        {
+            ["Auth:Mtls:TrustedCaFile"] = "ca-cert.pem",
+            ["Auth:Mtls:Clients:payment-service.production.internal:Scopes:0"] = "read:transactions",
+            ["Auth:Mtls:RevocationMode"] = "Offline",
+            ["Auth:Mtls:CrlFile"] = "bundle.crl.pem",
+        }, _pki.Directory);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Auth:Mtls:CrlFile: ", error, StringComparison.Ordinal);
+        Assert.Contains($"a CRL is {named}, which the gateway cannot process", error, StringComparison.Ordinal);
+    }
+
     private byte[] Crl(int number, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, params X509Certificate2[] revoked)
     {
         var builder = new CertificateRevocationListBuilder();
@@ -87,5 +135,53 @@ public sealed class MtlsCrlBundleTests : IAsyncLifetime
         return await GatewayHost.StartAsync(MtlsGatewayFixture.Config(_backend.Url, _pki)
             .Set("Auth:Mtls:RevocationMode", "Offline")
             .Set("Auth:Mtls:CrlFile", crlPath));
+    }
+
+    /// <summary><paramref name="crl"/> with a critical extension <paramref name="oid"/> added to its extensions, signed again by the CA.</summary>
+    private byte[] WithCriticalExtension(byte[] crl, string oid)
+    {
+        var outer = new AsnReader(crl, AsnEncodingRules.DER).ReadSequence();
+        var tbs = outer.ReadSequence();
+        var signatureAlgorithm = outer.ReadEncodedValue().ToArray();
+        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            while (tbs.HasData)
+            {
+                if (!tbs.PeekTag().HasSameClassAndValue(extensionsTag))
+                {
+                    writer.WriteEncodedValue(tbs.ReadEncodedValue().Span);
+                    continue;
+                }
+                var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
+                using (writer.PushSequence(extensionsTag))
+                using (writer.PushSequence())
+                {
+                    while (extensions.HasData)
+                    {
+                        writer.WriteEncodedValue(extensions.ReadEncodedValue().Span);
+                    }
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier(oid);
+                        writer.WriteBoolean(true);
+                        var value = new AsnWriter(AsnEncodingRules.DER);
+                        value.WriteInteger(1); // a base CRL number, for a delta; any DER value for the others
+                        writer.WriteOctetString(value.Encode());
+                    }
+                }
+            }
+        }
+        var tbsBytes = writer.Encode();
+        using var key = _pki.Ca.GetECDsaPrivateKey()!;
+        var signed = new AsnWriter(AsnEncodingRules.DER);
+        using (signed.PushSequence())
+        {
+            signed.WriteEncodedValue(tbsBytes);
+            signed.WriteEncodedValue(signatureAlgorithm);
+            signed.WriteBitString(key.SignData(tbsBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        }
+        return signed.Encode();
     }
 }
