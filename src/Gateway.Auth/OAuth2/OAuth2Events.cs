@@ -32,23 +32,14 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             // Five segments is the JWE compact shape; the gateway holds no decryption key and accepts signed tokens (JWS) only.
             context.Fail(new GatewayAuthenticationException("encrypted tokens (JWE) are not accepted"));
         }
+        else if (JwtHeaderReader.ReadAlgorithm(token!) is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
+        {
+            // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.
+            context.Fail(new GatewayAuthenticationException("the token's signing algorithm is not allowed"));
+        }
         else
         {
-            var header = JwtHeaderReader.Read(token!);
-            if (header.Algorithm is { } algorithm && !(context.Options.TokenValidationParameters.ValidAlgorithms?.Contains(algorithm) ?? false))
-            {
-                // Said before validation, so "none" and HS256 are named as what they are rather than as a bad signature.
-                context.Fail(new GatewayAuthenticationException("the token's signing algorithm is not allowed"));
-            }
-            else if (header.Critical)
-            {
-                // RFC 7515 4.1.11: a token whose crit lists extensions the recipient does not implement must be refused.
-                context.Fail(new GatewayAuthenticationException("the token names critical header extensions (crit), which the gateway does not support"));
-            }
-            else
-            {
-                context.Token = token;
-            }
+            context.Token = token;
         }
         return Task.CompletedTask;
     }
@@ -60,7 +51,8 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             context.Fail(new GatewayAuthenticationException("the token is invalid"));
             return Task.CompletedTask;
         }
-        var failure = OAuth2Claims.AddGatewayClaims(identity)
+        var failure = CriticalHeaderProblem(context.SecurityToken as JsonWebToken)
+            ?? OAuth2Claims.AddGatewayClaims(identity)
             ?? CheckRequest(context.SecurityToken as JsonWebToken, identity, options.CurrentValue, context.Scheme.Name, context.HttpContext.Connection.ClientCertificate);
         if (failure is not null)
         {
@@ -68,6 +60,16 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// RFC 7515 4.1.11: a token whose header lists critical extensions (<c>crit</c>) must be refused by a
+    /// recipient that does not implement them, and the gateway implements none. IdentityModel ignores
+    /// <c>crit</c>; this reads the header IdentityModel itself parsed, whatever its length.
+    /// </summary>
+    internal static string? CriticalHeaderProblem(JsonWebToken? token) =>
+        token is null || token.TryGetHeaderValue<object>("crit", out _)
+            ? "the token names critical header extensions (crit), which the gateway does not support"
+            : null;
 
     /// <summary>
     /// The checks that depend on the current options or on the connection rather than on the token

@@ -188,6 +188,8 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             { "alg-with-trailing-lone-surrogate", "the token is malformed" },
             // RFC 7515 4.1.11: extensions the recipient does not implement, marked critical, must be refused.
             { "crit-header", "the token names critical header extensions (crit), which the gateway does not support" },
+            // A header too long to be read ahead (an x5c chain, say) is checked all the same.
+            { "crit-header-3000-chars", "the token names critical header extensions (crit), which the gateway does not support" },
             { "basic-scheme", "expected an Authorization: Bearer token" },
             { "control-char-client-id", "the token's client id contains characters that cannot be forwarded" },
             // A backend that reads X-Client-Id as a list would see "alice" and "admin".
@@ -565,6 +567,8 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return Bearer(WithRawHeader("{\"alg\":\"RS256\\udc00\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
             case "crit-header":
                 return Bearer(WithRawHeader("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\",\"crit\":[\"http://example.com/must-check\"],\"http://example.com/must-check\":true}"));
+            case "crit-header-3000-chars":
+                return Bearer(WithRawHeader("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\",\"crit\":[\"http://example.com/must-check\"],\"http://example.com/must-check\":true,\"x-pad\":\"" + new string('a', 3000) + "\"}"));
             case "basic-scheme":
                 return "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:password"));
             case "control-char-client-id":
