@@ -51,9 +51,13 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             context.Fail(new GatewayAuthenticationException("the token is invalid"));
             return Task.CompletedTask;
         }
-        var failure = CriticalHeaderProblem(context.SecurityToken as JsonWebToken)
+        var jwt = context.SecurityToken as JsonWebToken;
+        var failure = CriticalHeaderProblem(jwt)
+            ?? (jwt is not null && IssuerAlgorithms.Of(context.Options.TokenValidationParameters)?.Allows(jwt) == false
+                ? "the token's signing algorithm is not allowed"
+                : null)
             ?? OAuth2Claims.AddGatewayClaims(identity)
-            ?? CheckRequest(context.SecurityToken as JsonWebToken, identity, options.CurrentValue, context.Scheme.Name, context.HttpContext.Connection.ClientCertificate);
+            ?? CheckRequest(jwt, identity, options.CurrentValue, context.Scheme.Name, context.HttpContext.Connection.ClientCertificate);
         if (failure is not null)
         {
             context.Fail(new GatewayAuthenticationException(failure));

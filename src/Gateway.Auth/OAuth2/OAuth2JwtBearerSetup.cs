@@ -71,7 +71,12 @@ internal sealed class OAuth2JwtBearerSetup(
             RequireExpirationTime = true,
             ClockSkew = external.ClockSkew,
             RequireSignedTokens = true,
-            ValidAlgorithms = [.. external.EffectiveAlgorithms],
+            // Either issuer's algorithms pass here; OAuth2Events holds each issuer to its own (IssuerAlgorithms).
+            ValidAlgorithms = service.Enabled ? [.. external.EffectiveAlgorithms.Union([TokenIssuer.Algorithm])] : [.. external.EffectiveAlgorithms],
+            PropertyBag = new Dictionary<string, object>
+            {
+                [IssuerAlgorithms.Key] = new IssuerAlgorithms(service.Enabled ? service.Issuer : null, external.EffectiveAlgorithms),
+            },
             ValidateIssuerSigningKey = true,
             IssuerSigningKeys = serviceKeySet,
             // A token naming a key is checked with that key only (see TokenSigningKeys).

@@ -8,13 +8,14 @@ namespace Gateway.Tests.OAuth2;
 
 /// <summary>
 /// A gateway trusting both an external provider and its own token service: each issuer is accepted
-/// only with its own keys and its own audiences (RFC 8725 3.8). The service's key binding the other
-/// way is in <see cref="TokenServiceTests"/>.
+/// only with its own keys, audiences and algorithms (RFC 8725 3.8): the provider here signs PS256
+/// only, the token service RS256. The service's key binding the other way is in <see cref="TokenServiceTests"/>.
 /// </summary>
 public sealed class OAuth2IssuerKeyBindingTests : IAsyncLifetime
 {
     private const string ServiceIssuer = "gateway-token-service"; // the defaults: anyone can guess them
     private const string ServiceAudience = "gateway";
+    private const string ProviderAlgorithm = "PS256";
     private readonly TestSigningKey _k1 = TestSigningKey.Create("k1");
     private RecordingBackend _backend = null!;
     private TestIdentityProvider _idp = null!;
@@ -27,6 +28,7 @@ public sealed class OAuth2IssuerKeyBindingTests : IAsyncLifetime
         _idp = await TestIdentityProvider.StartAsync(_k1);
         var config = new GatewayConfig(_backend.Url).WithOAuth2Routes().WithJwks(_idp)
             .Set("Auth:OAuth2:RefreshCooldown", "00:10:00")
+            .Set("Auth:OAuth2:Algorithms", new JsonArray(ProviderAlgorithm))
             .Set("Auth:TokenService", new JsonObject
             {
                 ["Enabled"] = true,
@@ -58,7 +60,7 @@ public sealed class OAuth2IssuerKeyBindingTests : IAsyncLifetime
         claims["aud"] = audience;
         claims["client_id"] = "svc";
 
-        using var response = await SendAsync(TestIdentityProvider.Token(_k1, claims));
+        using var response = await SendAsync(TestIdentityProvider.Token(_k1, claims, algorithm: ProviderAlgorithm));
 
         var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal(expectedDetail, detail);
@@ -66,11 +68,11 @@ public sealed class OAuth2IssuerKeyBindingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EachIssuer_WithItsOwnKeyAndAudience_IsForwarded()
+    public async Task EachIssuer_WithItsOwnKeyAudienceAndAlgorithm_IsForwarded()
     {
         var claims = TestIdentityProvider.Claims("read:reports");
         claims["aud"] = new JsonArray("https://other.example", TestIdentityProvider.Audience + "/"); // one accepted audience, with a trailing '/'
-        using (var provider = await SendAsync(TestIdentityProvider.Token(_k1, claims)))
+        using (var provider = await SendAsync(TestIdentityProvider.Token(_k1, claims, algorithm: ProviderAlgorithm)))
         {
             Assert.Equal(HttpStatusCode.OK, provider.StatusCode);
         }
@@ -90,6 +92,17 @@ public sealed class OAuth2IssuerKeyBindingTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, service.StatusCode);
         }
         Assert.Equal(2, _backend.Count);
+    }
+
+    /// <summary>The service's RS256 is allowed for the service's tokens only, not for the provider's.</summary>
+    [Fact]
+    public async Task ProviderToken_InTheServicesAlgorithm_Is401_AndNotForwarded()
+    {
+        using var response = await SendAsync(TestIdentityProvider.Token(_k1, TestIdentityProvider.Claims("read:reports"), algorithm: "RS256"));
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("the token's signing algorithm is not allowed", detail);
+        Assert.Equal(0, _backend.Count);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string token)

@@ -7,6 +7,9 @@ namespace Gateway.Auth.OAuth2.TokenService;
 /// <summary>Makes the token service's access tokens: RS256 JWTs (RFC 9068 shape) for one client.</summary>
 internal static class TokenIssuer
 {
+    /// <summary>What the token service signs with, whatever <c>Auth:OAuth2:Algorithms</c> allows an external provider.</summary>
+    public const string Algorithm = SecurityAlgorithms.RsaSha256;
+
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public static string Issue(TokenServiceOptions options, TokenSigningKey key, string clientId, IReadOnlyList<string> scopes, DateTimeOffset now)
@@ -30,7 +33,7 @@ internal static class TokenIssuer
             Expires = (now + options.TokenLifetime).UtcDateTime,
             TokenType = "at+jwt",
             Claims = claims,
-            SigningCredentials = new SigningCredentials(key.PrivateKey, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(key.PrivateKey, Algorithm),
         };
         return Handler.CreateToken(descriptor);
     }
