@@ -74,6 +74,13 @@ public static class GatewayApp
     {
         var builder = CreateBuilder(args, configPath, out paths);
 
+        // Serilog reads its levels now, while the app is built: a bad one is reported before it throws.
+        var logging = new Gateway.Auth.Configuration.ConfigValidationContext(builder.Configuration, paths.BaseDirectory);
+        LoggingConfigValidator.Validate(logging);
+        if (logging.Errors.Count > 0)
+        {
+            throw new GatewayConfigException(logging.Errors);
+        }
         builder.AddGatewaySerilog();
         var developmentCertificate = DevelopmentSetup.ServerCertificate(builder, paths.BaseDirectory);
         KestrelSetup.Configure(builder, developmentCertificate);

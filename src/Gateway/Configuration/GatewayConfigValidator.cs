@@ -46,6 +46,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
         var context = new ConfigValidationContext(configuration, baseDirectory);
         ValidateProxy(context);
         AuthConfigValidator.Validate(context);
+        Hosting.LoggingConfigValidator.Validate(context);
         return context;
     }
 

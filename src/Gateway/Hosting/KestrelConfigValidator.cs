@@ -26,11 +26,12 @@ internal static class KestrelConfigValidator
         var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
         foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
         {
-            if (endpoint["Url"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) != true)
+            var path = $"Kestrel:Endpoints:{endpoint.Key}";
+            if (!IsListenableUrl(context, endpoint["Url"], $"{path}:Url")
+                || endpoint["Url"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) != true)
             {
                 continue;
             }
-            var path = $"Kestrel:Endpoints:{endpoint.Key}";
             var hasOwn = ValidateCertificate(context, endpoint.GetSection("Certificate"), $"{path}:Certificate");
             foreach (var sni in endpoint.GetSection("Sni").GetChildren())
             {
@@ -42,6 +43,26 @@ internal static class KestrelConfigValidator
                     ? "is missing: the development certificate serves only when no endpoint names a certificate at start, so this https endpoint needs its own (Path and KeyPath for PEM, or Path and Password for PFX)"
                     : "is missing: an https endpoint needs a server certificate (Path and KeyPath for PEM, or Path and Password for PFX)");
             }
+        }
+    }
+
+    /// <summary>Kestrel's own parse of an endpoint's Url (it threw at start, after validation had passed).</summary>
+    private static bool IsListenableUrl(ConfigValidationContext context, string? url, string path)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            context.Error(path, "is missing: every endpoint needs a Url, e.g. https://0.0.0.0:8443");
+            return false;
+        }
+        try
+        {
+            BindingAddress.Parse(url);
+            return true;
+        }
+        catch (FormatException)
+        {
+            context.Error(path, $"'{url}' is not a URL Kestrel can listen on (scheme, host and port, e.g. https://0.0.0.0:8443)");
+            return false;
         }
     }
 

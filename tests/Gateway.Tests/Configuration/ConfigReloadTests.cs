@@ -46,6 +46,21 @@ public sealed class ConfigReloadTests
     }
 
     [Fact]
+    public async Task ReloadWithABadLogLevel_IsRejected_NamingTheKey_AndTheGatewayKeepsServing()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = TransactionsConfig(backend);
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+
+        await gateway.RewriteConfigAsync(config.Clone().Set("Logging:LogLevel:Default", "Loud").ApiKeyClient("late", "sk-late-5555", "read:transactions"));
+        await Wait.UntilAsync(() => gateway.LogText().Contains("Logging:LogLevel:Default: 'Loud' is not a log level", StringComparison.Ordinal), ReloadTimeout, "the rejected reload is logged naming the key");
+
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-late-5555"));
+    }
+
+    [Fact]
     public async Task ReloadWithRouteWithoutAuth_IsRejected_AndTheRouteStaysAuthenticated()
     {
         await using var backend = await RecordingBackend.StartAsync();

@@ -1,4 +1,5 @@
 using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Configuration;
 
@@ -47,6 +48,59 @@ public sealed class StartupValidationTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("ReverseProxy:Routes:naked", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A level that is not one made Serilog or the logger filter throw: validate crashed (exit 134, stack trace).</summary>
+    [Theory]
+    [InlineData("Logging:LogLevel:Default", "Loud")]
+    [InlineData("Logging:Console:LogLevel:Microsoft", "Chatty")]
+    [InlineData("Serilog:MinimumLevel", "Loud")]
+    [InlineData("Serilog:MinimumLevel:Override:Yarp", "Warn")]
+    public async Task Validate_AndStart_NameABadLogLevel_AndExitOne(string key, string value)
+    {
+        var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/").Route("p", "/p/{**rest}", "None").Set(key, value));
+
+        var (validateCode, validateOutput) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+        var (startCode, startOutput) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        foreach (var (code, output) in new[] { (validateCode, validateOutput), (startCode, startOutput) })
+        {
+            Assert.Equal(1, code);
+            Assert.Contains($"{key}: '{value}' is not a log level", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("Logging:LogLevel:Default", "warning")]
+    [InlineData("Logging:LogLevel:Default", "2")]
+    [InlineData("Serilog:MinimumLevel:Default", "Information")]
+    [InlineData("Serilog:MinimumLevel:Override:Microsoft", "error")]
+    public void LogLevels_InAnyCaseOrAsTheirNumber_AreAccepted(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var context = new Gateway.Auth.Configuration.ConfigValidationContext(configuration, _directory);
+
+        global::Gateway.Hosting.LoggingConfigValidator.Validate(context);
+
+        Assert.Empty(context.Errors);
+    }
+
+    /// <summary>An endpoint Url Kestrel cannot parse: validate said "config is valid" and serving crashed with a FormatException.</summary>
+    [Fact]
+    public async Task Validate_AndStart_NameAnEndpointUrlKestrelCannotListenOn()
+    {
+        var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/").Route("p", "/p/{**rest}", "None").Set("Kestrel:Endpoints:Http:Url", "notaurl"));
+
+        var (validateCode, validateOutput) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+        var (startCode, startOutput) = await GatewayProcess.RunToExitAsync(_directory, "--config", path);
+
+        foreach (var (code, output) in new[] { (validateCode, validateOutput), (startCode, startOutput) })
+        {
+            Assert.Equal(1, code);
+            Assert.Contains("Kestrel:Endpoints:Http:Url: 'notaurl' is not", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
