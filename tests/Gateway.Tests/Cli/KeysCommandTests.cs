@@ -44,4 +44,69 @@ public sealed class KeysCommandTests
 
         Assert.NotEqual(Regex.Match(first, @"key:\s+(\S+)").Groups[1].Value, Regex.Match(second, @"key:\s+(\S+)").Groups[1].Value);
     }
+
+    private static (int Code, string Output, string Errors) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = global::Gateway.Cli.KeysCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A name the config refuses (comma, padding, non-ASCII) got a key and lines to paste.</summary>
+    [Theory]
+    [InlineData("alice,admin")]
+    [InlineData("caf\u00e9")]
+    [InlineData(" padded")]
+    public void KeysNew_RefusesAClientNameTheConfigWouldReject(string client)
+    {
+        var (code, output, errors) = Run("new", client);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.StartsWith("keys new: the client name ", errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>The name is JSON-escaped in the lines to paste (a quote made them invalid JSON).</summary>
+    [Fact]
+    public void KeysNew_LinesToPaste_AreValidJson_ForANameWithAQuote()
+    {
+        var (code, output, _) = Run("new", "team\"a");
+
+        Assert.Equal(0, code);
+        foreach (var section in new[] { "Auth:ApiKey:Clients", "Auth:TokenService:Clients" })
+        {
+            var line = output.Split('\n').Single(l => l.TrimStart().StartsWith(section + " ", StringComparison.Ordinal));
+            var parsed = JsonNode.Parse("{" + line.Trim()[section.Length..] + "}")!.AsObject();
+            Assert.True(parsed.ContainsKey("team\"a"), line);
+        }
+    }
+
+    /// <summary>Keys the gateway never accepts (empty, over 512 characters) got a line to paste.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(513)]
+    public void KeysHash_RefusesAKeyTheGatewayNeverAccepts_WithoutEchoingIt(int length)
+    {
+        var key = new string('k', length);
+
+        var (code, output, errors) = Run("hash", key);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("the gateway never accepts this key", errors, StringComparison.Ordinal);
+        if (length > 0)
+        {
+            Assert.DoesNotContain(key, errors, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void KeysHash_AcceptsTheLongestKey()
+    {
+        var (code, output, _) = Run("hash", new string('k', 512));
+
+        Assert.Equal(0, code);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", output.Trim());
+    }
 }
