@@ -12,6 +12,12 @@ if (CliCommands.IsVerb(rest))
 {
     return CliCommands.Run(rest, configPath, Console.Out, Console.Error);
 }
+if (CliCommands.IsUnknownVerb(rest))
+{
+    Console.Error.WriteLine($"unknown command '{rest[0]}'");
+    CliCommands.Usage(Console.Error);
+    return 2;
+}
 
 try
 {

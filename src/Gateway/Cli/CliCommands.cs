@@ -5,6 +5,13 @@ internal static class CliCommands
 {
     public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "validate" or "keys" or "certs" or "demo-backend" or "help" or "--help" or "-h";
 
+    /// <summary>
+    /// A first argument that is neither a verb nor configuration (<c>--key value</c>, <c>/key value</c>,
+    /// <c>key=value</c>): a mistyped verb, which would otherwise start the gateway serving.
+    /// </summary>
+    public static bool IsUnknownVerb(string[] args) =>
+        args.Length > 0 && !IsVerb(args) && args[0] is not "" && args[0][0] is not ('-' or '/') && !args[0].Contains('=', StringComparison.Ordinal);
+
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr) => args[0] switch
     {
         "validate" => ValidateCommand.Run(args[1..], configPath, stdout, stderr),

@@ -61,7 +61,7 @@ internal static class KestrelConfigValidator
         }
         catch (FormatException)
         {
-            context.Error(path, $"'{url}' is not a URL Kestrel can listen on (scheme, host and port, e.g. https://0.0.0.0:8443)");
+            context.Error(path, "is not a URL Kestrel can listen on (scheme, host and port, e.g. https://0.0.0.0:8443)");
             return false;
         }
     }

@@ -45,7 +45,8 @@ internal static class LoggingConfigValidator
         if (level.Value is { } value && !names.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase)
             && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number < names.Length))
         {
-            context.Error(level.Path, $"'{value}' is not a log level (one of {string.Join(", ", names)})");
+            // The value is not quoted: like any value, it may come from the secrets directory.
+            context.Error(level.Path, $"is not a log level (one of {string.Join(", ", names)})");
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Logging:LogLevel:Default", "Loud")]
     [InlineData("Logging:Console:LogLevel:Microsoft", "Chatty")]
     [InlineData("Serilog:MinimumLevel", "Loud")]
-    [InlineData("Serilog:MinimumLevel:Override:Yarp", "Warn")]
+    [InlineData("Serilog:MinimumLevel:Override:Yarp", "Chirpy")]
     public async Task Validate_AndStart_NameABadLogLevel_AndExitOne(string key, string value)
     {
         var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/").Route("p", "/p/{**rest}", "None").Set(key, value));
@@ -66,7 +66,8 @@ public sealed class StartupValidationTests : IDisposable
         foreach (var (code, output) in new[] { (validateCode, validateOutput), (startCode, startOutput) })
         {
             Assert.Equal(1, code);
-            Assert.Contains($"{key}: '{value}' is not a log level", output, StringComparison.Ordinal);
+            Assert.Contains($"{key}: is not a log level", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(value, output, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         }
     }
@@ -98,7 +99,7 @@ public sealed class StartupValidationTests : IDisposable
         foreach (var (code, output) in new[] { (validateCode, validateOutput), (startCode, startOutput) })
         {
             Assert.Equal(1, code);
-            Assert.Contains("Kestrel:Endpoints:Http:Url: 'notaurl' is not", output, StringComparison.Ordinal);
+            Assert.Contains("Kestrel:Endpoints:Http:Url: is not a URL Kestrel can listen on", output, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         }
     }
