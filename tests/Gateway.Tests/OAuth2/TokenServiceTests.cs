@@ -141,9 +141,23 @@ public sealed class TokenServiceTests(TokenServiceFixture fixture) : IClassFixtu
         { "missing-grant-type", 400, "invalid_request" },
         { "repeated-grant-type", 400, "invalid_request" },
         { "basic-and-form-secret", 400, "invalid_request" },
+        // Which client is meant? The form names another than the Basic credentials (the form's was ignored).
+        { "basic-and-another-form-client-id", 400, "invalid_request" },
         { "json-body", 400, "invalid_request" },
         { "oversized-body", 400, "invalid_request" },
     };
+
+    /// <summary>A client_id beside Basic naming the same client is fine (some libraries send both).</summary>
+    [Fact]
+    public async Task BasicWithTheSameFormClientId_GetsAToken()
+    {
+        using var request = AuthlibRequest(TokenServiceFixture.ClientId, TokenServiceFixture.Secret, null);
+        request.Content = Form(("grant_type", "client_credentials"), ("client_id", TokenServiceFixture.ClientId));
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(ErrorCases))]
@@ -302,6 +316,12 @@ public sealed class TokenServiceTests(TokenServiceFixture fixture) : IClassFixtu
             {
                 var request = AuthlibRequest(id, secret, null);
                 request.Content = Form(("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret));
+                return request;
+            }
+            case "basic-and-another-form-client-id":
+            {
+                var request = AuthlibRequest(id, secret, null);
+                request.Content = Form(("grant_type", "client_credentials"), ("client_id", TokenServiceFixture.WriterId));
                 return request;
             }
             case "json-body":

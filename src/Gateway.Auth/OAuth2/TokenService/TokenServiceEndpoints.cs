@@ -197,8 +197,13 @@ public static partial class TokenServiceEndpoints
                 return (null, null, TokenRequestError.InvalidRequest("more than one Authorization header"));
             }
             var (id, secret) = ParseBasic(authorization[0]);
-            return id is null || secret is null
-                ? (id, null, TokenRequestError.InvalidClient("malformed Basic client credentials"))
+            if (id is null || secret is null)
+            {
+                return (id, null, TokenRequestError.InvalidClient("malformed Basic client credentials"));
+            }
+            // A client_id beside Basic must name the same client: two ids leave open which one is meant.
+            return formId is not null && !string.Equals(formId, id, StringComparison.Ordinal)
+                ? (null, null, TokenRequestError.InvalidRequest("client_id differs from the client in the Basic credentials"))
                 : (id, secret, null);
         }
         if (formId is null)
