@@ -24,7 +24,8 @@ internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, 
         {
             return Fail("client certificate authentication needs HTTPS");
         }
-        var certificate = Context.Connection.ClientCertificate ?? await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
+        // The certificate from the handshake, never one asked for by renegotiation (DelayCertificate is refused by config).
+        var certificate = Context.Connection.ClientCertificate;
         if (certificate is null)
         {
             return Fail("no client certificate presented");

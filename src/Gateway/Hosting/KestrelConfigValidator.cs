@@ -23,6 +23,11 @@ internal static class KestrelConfigValidator
     {
         KestrelLimits.Validate(context.Root, context.Error);
         var kestrel = context.Root.GetSection("Kestrel");
+        ValidateClientCertificateMode(context, kestrel.GetSection("EndpointDefaults"));
+        foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
+        {
+            ValidateClientCertificateMode(context, endpoint);
+        }
         var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
         foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
         {
@@ -43,6 +48,30 @@ internal static class KestrelConfigValidator
                     ? "is missing: the development certificate serves only when no endpoint names a certificate at start, so this https endpoint needs its own (Path and KeyPath for PEM, or Path and Password for PFX)"
                     : "is missing: an https endpoint needs a server certificate (Path and KeyPath for PEM, or Path and Password for PFX)");
             }
+        }
+    }
+
+    /// <summary>
+    /// The certificate is asked for in the handshake: <c>DelayCertificate</c> would make Mtls routes ask
+    /// for it by renegotiating, which TLS 1.3 clients without post-handshake auth and HTTP/2 cannot do
+    /// and which fails on a request body not yet read (a 500). Unknown values are Kestrel's to refuse
+    /// at start; they are refused here, before it listens.
+    /// </summary>
+    private static void ValidateClientCertificateMode(ConfigValidationContext context, IConfigurationSection section)
+    {
+        if (section["ClientCertificateMode"] is not { } mode)
+        {
+            return;
+        }
+        var path = $"{section.Path}:ClientCertificateMode";
+        if (!Enum.TryParse<Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode>(mode, ignoreCase: true, out var parsed)
+            || !Enum.IsDefined(parsed) || int.TryParse(mode, out _))
+        {
+            context.Error(path, "is not a client certificate mode (NoCertificate, AllowCertificate or RequireCertificate)");
+        }
+        else if (parsed == Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.DelayCertificate)
+        {
+            context.Error(path, "DelayCertificate is not supported: the gateway asks for the certificate in the TLS handshake (renegotiation fails over HTTP/2, with most TLS 1.3 clients and before a request body is read); use AllowCertificate (the default), RequireCertificate or NoCertificate");
         }
     }
 

@@ -8,8 +8,9 @@ internal static class KestrelSetup
     /// <summary>
     /// HTTPS endpoints ask every client for a certificate in the handshake (HTTP/2 cannot renegotiate)
     /// but do not require one, and accept any: the Mtls handler judges the chain per route, so
-    /// ApiKey, OAuth2 and Hmac routes work without a certificate. An endpoint's own
-    /// <c>ClientCertificateMode</c> in the <c>Kestrel</c> section still wins. The <c>Kestrel:Limits</c>
+    /// ApiKey, OAuth2 and Hmac routes work without a certificate. A <c>ClientCertificateMode</c> in the
+    /// <c>Kestrel</c> section, an endpoint's own or <c>EndpointDefaults</c>', still wins (but not
+    /// <c>DelayCertificate</c>: <see cref="KestrelConfigValidator"/>). The <c>Kestrel:Limits</c>
     /// section, which ASP.NET Core leaves unbound, is applied as Kestrel starts (<see cref="KestrelLimits"/>).
     /// </summary>
     public static void Configure(WebApplicationBuilder builder, X509Certificate2? developmentCertificate)
@@ -27,7 +28,11 @@ internal static class KestrelSetup
             limits.Apply(configuration, kestrel.Limits);
             kestrel.ConfigureHttpsDefaults(https =>
             {
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                // Kestrel applies EndpointDefaults before this runs: an operator's mode there is kept.
+                if (configuration["Kestrel:EndpointDefaults:ClientCertificateMode"] is null)
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                }
                 https.AllowAnyClientCertificate();
                 if (developmentCertificate is not null)
                 {

@@ -104,6 +104,26 @@ public sealed class StartupValidationTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// DelayCertificate made Mtls routes renegotiate for the certificate: a 500 on a POST with a body,
+    /// and on any request from a TLS 1.3 client without post-handshake auth. It is refused before listening.
+    /// </summary>
+    [Theory]
+    [InlineData("Kestrel:Endpoints:Http:ClientCertificateMode", "DelayCertificate", "DelayCertificate is not supported")]
+    [InlineData("Kestrel:EndpointDefaults:ClientCertificateMode", "delaycertificate", "DelayCertificate is not supported")]
+    [InlineData("Kestrel:Endpoints:Http:ClientCertificateMode", "Sometimes", "is not a client certificate mode")]
+    public async Task Validate_RefusesAClientCertificateModeTheGatewayCannotServe(string key, string mode, string error)
+    {
+        var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/").Route("p", "/p/{**rest}", "None")
+            .Set("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:0")
+            .Set(key, mode));
+
+        var (code, output) = await GatewayProcess.RunToExitAsync(_directory, "validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{key}: {error}", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ConfigFileThatCannotBeRead_IsAConfigErrorNamingIt()
     {
