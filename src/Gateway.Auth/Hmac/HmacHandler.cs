@@ -93,6 +93,13 @@ internal sealed partial class HmacHandler(
         {
             return Fail("signature mismatch");
         }
+        // Again once the body is in: the nonce is kept 2 x MaxSkew (+ allowance) from now, which bars
+        // its replay only if the timestamp is still inside the window now. A captured request replayed
+        // with its body paced out past the original nonce's lifetime would otherwise be recorded anew.
+        if (Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - timestamp) > maxSkew)
+        {
+            return Fail("timestamp outside the allowed window");
+        }
 
         NonceOutcome recorded;
         try
