@@ -7,11 +7,15 @@ namespace Gateway.Client;
 /// Signs every outgoing request for a gateway <c>Auth: Hmac</c> route, exactly as the reference
 /// client does: <c>"{method}\n{path}\n{timestamp}\n{nonce}\n" + body</c>, HMAC-SHA256 with the shared
 /// secret, lowercase hex; <c>path</c> is the request target as sent (path and query). Each send gets
-/// a fresh nonce and timestamp, so a retry by an outer handler is signed anew.
+/// a fresh nonce and timestamp, so a retry by an outer handler is signed anew. Redirects must not be
+/// followed by the primary handler (<c>AllowAutoRedirect = false</c>): it resends below this handler
+/// with the old signature, which the gateway refuses, and would carry the signing headers to wherever
+/// the redirect points.
 /// </summary>
 /// <example>
 /// <code>
 /// services.AddHttpClient("orders", c => c.BaseAddress = new Uri("https://gateway:8443/"))
+///     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
 ///     .AddHttpMessageHandler(() => new HmacSigningHandler("client-1", secret));
 /// </code>
 /// </example>
@@ -79,8 +83,9 @@ public sealed class HmacSigningHandler : DelegatingHandler
 
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var nonce = NewNonce();
-        // PathAndQuery is the escaped origin-form target HttpClient puts on the request line.
-        var signature = Sign(_secret, request.Method.Method, uri.PathAndQuery, timestamp, nonce, body);
+        // PathAndQuery is the escaped origin-form target HttpClient puts on the request line, and the
+        // method is signed as HttpClient sends it: known methods upper-cased ("post" goes out as POST).
+        var signature = Sign(_secret, HttpMethod.Parse(request.Method.Method).Method, uri.PathAndQuery, timestamp, nonce, body);
 
         var headers = request.Headers;
         foreach (var name in (ReadOnlySpan<string>)[KeyIdHeader, TimestampHeader, NonceHeader, SignatureHeader])

@@ -31,6 +31,34 @@ public sealed class HmacRouteTests(HmacGatewayFixture fixture) : IClassFixture<H
         Assert.Equal(HmacTestClient.Scope, seen.Header("X-Client-Scopes"));
     }
 
+    /// <summary>HttpClient sends known methods upper-cased: "post" was signed as written and got 401 signature mismatch.</summary>
+    [Theory]
+    [InlineData("post", "1.1")]
+    [InlineData("get", "2.0")]
+    [InlineData("Put", "1.1")]
+    public async Task SigningHandler_SignsTheMethodAsItIsSent(string method, string version)
+    {
+        using var client = new HttpClient(new HmacSigningHandler(HmacTestClient.KeyId, HmacTestClient.Secret)
+        {
+            InnerHandler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
+        })
+        {
+            BaseAddress = fixture.Gateway.BaseAddress,
+            DefaultRequestVersion = Version.Parse(version),
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/api/orders/method-case");
+        if (method != "get")
+        {
+            request.Content = new StringContent("{}");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(method.ToUpperInvariant(), _backend.Last.Method);
+    }
+
     [Fact]
     public async Task SigningHandler_RequestsAreAccepted_WithBodyQueryAndFreshNonces()
     {
