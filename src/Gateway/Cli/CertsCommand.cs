@@ -13,6 +13,7 @@ namespace Gateway.Cli;
 internal static class CertsCommand
 {
     private const string Usage = "usage: certs dev [--out DIR] [--days N] [--host NAME]... [CN ...]";
+    private const int MaxDays = 3650;
 
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr)
     {
@@ -37,9 +38,10 @@ internal static class CertsCommand
                     hosts.Add(args[++i]);
                     break;
                 case "--days" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out days) || days < 1)
+                    // No certificate outlives the CA (5 years); the bound keeps the date arithmetic in range.
+                    if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out days) || days is < 1 or > MaxDays)
                     {
-                        stderr.WriteLine("--days needs a positive number");
+                        stderr.WriteLine($"--days needs a number from 1 to {MaxDays}");
                         return 2;
                     }
                     break;
@@ -58,7 +60,16 @@ internal static class CertsCommand
         }
         directory ??= Path.Combine(Path.GetDirectoryName(ConfigFileLocator.Locate(configPath, Directory.GetCurrentDirectory()))!, DevelopmentSetup.DevDirectory);
 
-        var result = DevCertificateAuthority.Create(directory, commonNames, days, hosts);
+        DevCertificateAuthority.Result result;
+        try
+        {
+            result = DevCertificateAuthority.Create(directory, commonNames, days, hosts);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"certs dev: cannot write the certificates to {directory}: {ex.Message}");
+            return 1;
+        }
         stdout.WriteLine($"{(result.CaCreated ? "created" : "kept")} CA:  {result.CaCertPath} (key {DevCertificateAuthority.CaKeyFileName})");
         stdout.WriteLine($"server cert: {result.ServerCertPath} (localhost, 127.0.0.1, ::1{string.Concat(hosts.Select(h => ", " + h))})");
         foreach (var (commonName, certPath, keyPath) in result.Clients)

@@ -113,10 +113,6 @@ internal static class DevCertificateAuthority
     private static void Write(string certPath, string certPem, string keyPath, string keyPem)
     {
         File.WriteAllText(certPath, certPem + "\n");
-        File.WriteAllText(keyPath, keyPem + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        Gateway.Auth.PrivateKeyFile.Write(keyPath, keyPem + "\n");
     }
 }

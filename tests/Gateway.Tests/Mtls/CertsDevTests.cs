@@ -128,12 +128,29 @@ public sealed class CertsDevTests : IAsyncLifetime
     [Theory]
     [InlineData("bad,cn")]
     [InlineData("--bogus")]
-    public async Task CertsDev_RefusesUnusableArguments(string argument)
+    [InlineData("--days", "99999999")] // overflowed the date arithmetic: a crash, and a CA without a server certificate
+    [InlineData("--days", "0")]
+    public async Task CertsDev_RefusesUnusableArguments(params string[] arguments)
     {
-        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", Path.Combine(_directory, "bad"), argument);
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, ["certs", "dev", "--out", Path.Combine(_directory, "bad"), .. arguments]);
 
         Assert.Equal(2, exitCode);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "bad", "ca-cert.pem")), text);
+    }
+
+    /// <summary>A directory that cannot be made (here: under a file) was a crash with a stack trace.</summary>
+    [Fact]
+    public async Task CertsDev_OutThatCannotBeWritten_IsAnError_NotACrash()
+    {
+        var file = Path.Combine(_directory, "a-file");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(_directory, "certs", "dev", "--out", Path.Combine(file, "certs"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("certs dev: cannot write the certificates to ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Output)> CurlAsync(params string[] args)

@@ -89,10 +89,6 @@ internal sealed class TokenSigningKey
         {
             Directory.CreateDirectory(directory);
         }
-        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        PrivateKeyFile.Write(path, rsa.ExportPkcs8PrivateKeyPem());
     }
 }
