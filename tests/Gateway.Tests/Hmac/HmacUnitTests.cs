@@ -227,4 +227,17 @@ public sealed class HmacUnitTests
     }
 
     private static IReadOnlyList<string> Validate(Dictionary<string, string?> values) => AuthConfigErrors.Of(values);
+
+    /// <summary>Only asyncTimeout set: syncTimeout still gets the gateway's 1 s (a substring match took one for the other).</summary>
+    [Theory]
+    [InlineData("localhost:6379,asyncTimeout=3000", 1000, 3000)]
+    [InlineData("localhost:6379,syncTimeout=2500", 2500, 1000)]
+    [InlineData("localhost:6379, SyncTimeout = 4000 ,asyncTimeout=4500", 4000, 4500)]
+    [InlineData("localhost:6379", 1000, 1000)]
+    public void RedisTimeouts_TheGatewaysDefaultsFillOnlyWhatTheStringLeavesOut(string configuration, int sync, int async)
+    {
+        var options = RedisConnection.CreateOptions(configuration);
+
+        Assert.Equal((sync, async), (options.SyncTimeout, options.AsyncTimeout));
+    }
 }

@@ -99,8 +99,19 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
-    private static bool Mentions(string configuration, string option) =>
-        configuration.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when one of the comma-separated <c>key=value</c> options is <paramref name="option"/> (not merely contains it: <c>asyncTimeout</c> is not <c>syncTimeout</c>).</summary>
+    internal static bool Mentions(string configuration, string option)
+    {
+        foreach (var part in configuration.Split(','))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && part.AsSpan(0, equals).Trim().Equals(option, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Redis connection to {EndPoint} failed ({FailureType}); HMAC routes answer 503 until it is back")]
     private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endPoint, ConnectionFailureType failureType);
