@@ -101,7 +101,7 @@ internal static class MtlsCertificateValidator
         var elements = chain.ChainElements;
         for (var i = 0; i < elements.Count - 1; i++)
         {
-            var list = trust.FindRevocationList(elements[i + 1].Certificate);
+            var list = trust.FindRevocationList(elements[i + 1].Certificate, forCaCertificate: i > 0);
             if (list is null)
             {
                 return "revocation status of the client certificate is unknown (no CRL from its issuer)";

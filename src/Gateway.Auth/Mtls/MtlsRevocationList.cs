@@ -13,11 +13,13 @@ internal sealed class MtlsRevocationList
 {
     private readonly HashSet<string> _revokedSerials;
 
-    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset thisUpdate, System.Numerics.BigInteger? number, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
+    private MtlsRevocationList(X509Certificate2 issuer, DateTimeOffset thisUpdate, CrlExtensions extensions, DateTimeOffset? nextUpdate, HashSet<string> revokedSerials)
     {
         Issuer = issuer;
         ThisUpdate = thisUpdate;
-        Number = number;
+        Number = extensions.Number;
+        OnlyUserCertificates = extensions.OnlyUserCertificates;
+        DistributionPoint = extensions.DistributionPoint;
         NextUpdate = nextUpdate;
         _revokedSerials = revokedSerials;
     }
@@ -30,6 +32,15 @@ internal sealed class MtlsRevocationList
 
     /// <summary>The cRLNumber (RFC 5280 5.2.3), which only grows: tells apart CRLs issued in the same second.</summary>
     public System.Numerics.BigInteger? Number { get; }
+
+    /// <summary>The CRL covers end-entity certificates only (issuingDistributionPoint onlyContainsUserCerts): not a CA's.</summary>
+    public bool OnlyUserCertificates { get; }
+
+    /// <summary>The encoded distributionPoint name of its issuingDistributionPoint, if any: CRLs of one CA naming different ones are partitions.</summary>
+    public byte[]? DistributionPoint { get; }
+
+    /// <summary>What the CRL's extensions say about it.</summary>
+    private readonly record struct CrlExtensions(System.Numerics.BigInteger? Number, bool OnlyUserCertificates, byte[]? DistributionPoint);
 
     public DateTimeOffset? NextUpdate { get; }
 
@@ -62,6 +73,15 @@ internal sealed class MtlsRevocationList
         if (lists.Count == 0)
         {
             throw new InvalidDataException("contains no X509 CRL");
+        }
+        // One CA's CRLs naming different distribution points are partitions, each covering some of its
+        // certificates: the newest of them is not the CA's status list.
+        foreach (var fromOneCa in lists.GroupBy(list => list.Issuer))
+        {
+            if (fromOneCa.Select(list => list.DistributionPoint).OfType<byte[]>().Select(Convert.ToHexString).Distinct().Count() > 1)
+            {
+                throw Unusable("one of several partitions (its CA's CRLs name different distribution points)");
+            }
         }
         return lists;
     }
@@ -98,13 +118,13 @@ internal sealed class MtlsRevocationList
                     serials.Add(Convert.ToHexString(entry.ReadIntegerBytes().Span));
                 }
             }
-            var number = ReadExtensions(tbs);
+            var extensions = ReadExtensions(tbs);
 
             foreach (var authority in authorities)
             {
                 if (authority.SubjectName.RawData.AsSpan().SequenceEqual(issuerName) && VerifySignature(authority, algorithm, tbsBytes, signature))
                 {
-                    return new MtlsRevocationList(authority, thisUpdate, number, nextUpdate, serials);
+                    return new MtlsRevocationList(authority, thisUpdate, extensions, nextUpdate, serials);
                 }
             }
             throw new InvalidDataException("a CRL is not signed by any certificate in TrustedCaFile");
@@ -116,19 +136,23 @@ internal sealed class MtlsRevocationList
     }
 
     /// <summary>
-    /// Reads the CRL's extensions ([0], RFC 5280 5.2) and returns its cRLNumber. A critical extension
-    /// cannot be processed here (a delta CRL's deltaCRLIndicator, a partitioned or indirect CRL's
-    /// issuingDistributionPoint): such a CRL must not be used to decide a certificate's status
-    /// (RFC 5280 5.3), and taken for a full CRL a delta would hide what its base revokes, so it is refused.
+    /// Reads the CRL's extensions ([0], RFC 5280 5.2). A critical extension the gateway cannot process
+    /// makes the CRL unusable for a certificate's status (RFC 5280 5.3), and so a config error: a delta
+    /// CRL's deltaCRLIndicator (taken for a complete CRL, a delta would hide what its base revokes), or
+    /// an issuingDistributionPoint that narrows the CRL to some reasons, attribute or CA certificates, or
+    /// makes it indirect. One that only names its distribution point, or limits it to end-entity
+    /// certificates, is how many CAs publish complete CRLs, and is kept.
     /// </summary>
-    private static System.Numerics.BigInteger? ReadExtensions(AsnReader tbs)
+    private static CrlExtensions ReadExtensions(AsnReader tbs)
     {
         var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
         if (!tbs.HasData || !tbs.PeekTag().HasSameClassAndValue(extensionsTag))
         {
-            return null;
+            return default;
         }
         System.Numerics.BigInteger? number = null;
+        var onlyUser = false;
+        byte[]? distributionPoint = null;
         var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
         while (extensions.HasData)
         {
@@ -136,23 +160,63 @@ internal sealed class MtlsRevocationList
             var oid = extension.ReadObjectIdentifier();
             var critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
             var value = extension.ReadOctetString();
-            if (critical)
+            switch (oid)
             {
-                var name = oid switch
-                {
-                    "2.5.29.27" => "a delta CRL (deltaCRLIndicator)",
-                    "2.5.29.28" => "a partitioned or indirect CRL (issuingDistributionPoint)",
-                    _ => $"a critical extension {oid}",
-                };
-                throw new InvalidDataException($"a CRL is {name}, which the gateway cannot process: CrlFile takes complete CRLs only");
-            }
-            if (oid == "2.5.29.20")
-            {
-                number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
+                case "2.5.29.20":
+                    number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
+                    break;
+                case "2.5.29.28":
+                    (onlyUser, distributionPoint) = ReadIssuingDistributionPoint(value);
+                    break;
+                case "2.5.29.27" when critical:
+                    throw Unusable("a delta CRL (deltaCRLIndicator)");
+                case var _ when critical:
+                    throw Unusable($"a CRL with a critical extension {oid}");
             }
         }
-        return number;
+        return new CrlExtensions(number, onlyUser, distributionPoint);
     }
+
+    /// <summary>issuingDistributionPoint (RFC 5280 5.2.5): what it limits the CRL to, refusing what the gateway cannot honour.</summary>
+    private static (bool OnlyUser, byte[]? DistributionPoint) ReadIssuingDistributionPoint(byte[] value)
+    {
+        var idp = new AsnReader(value, AsnEncodingRules.DER).ReadSequence();
+        byte[]? distributionPoint = null;
+        var onlyUser = false;
+        while (idp.HasData)
+        {
+            var tag = idp.PeekTag();
+            if (tag.TagClass != TagClass.ContextSpecific)
+            {
+                throw Unusable("a CRL with an issuingDistributionPoint the gateway cannot read");
+            }
+            switch (tag.TagValue)
+            {
+                case 0:
+                    distributionPoint = idp.ReadEncodedValue().ToArray();
+                    break;
+                case 1:
+                    onlyUser = idp.ReadBoolean(tag);
+                    break;
+                case 2 when idp.ReadBoolean(tag):
+                    throw Unusable("a CRL for CA certificates only (onlyContainsCACerts)");
+                case 3:
+                    throw Unusable("a CRL for some revocation reasons only (onlySomeReasons)");
+                case 4 when idp.ReadBoolean(tag):
+                    throw Unusable("an indirect CRL (indirectCRL)");
+                case 5 when idp.ReadBoolean(tag):
+                    throw Unusable("a CRL for attribute certificates (onlyContainsAttributeCerts)");
+                case 2 or 4 or 5:
+                    break; // explicitly false
+                default:
+                    throw Unusable("a CRL with an issuingDistributionPoint the gateway cannot read");
+            }
+        }
+        return (onlyUser, distributionPoint);
+    }
+
+    private static InvalidDataException Unusable(string what) =>
+        new($"a CRL is {what}, which the gateway cannot process: CrlFile takes complete CRLs only");
 
     private static bool IsTime(Asn1Tag tag) =>
         tag.HasSameClassAndValue(Asn1Tag.UtcTime) || tag.HasSameClassAndValue(Asn1Tag.GeneralizedTime);

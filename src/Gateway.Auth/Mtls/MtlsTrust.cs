@@ -84,12 +84,15 @@ internal sealed class MtlsTrust
     /// older ones too: they neither revoke what the newest no longer lists nor make the status unknown
     /// once out of date. (Only complete CRLs load: delta and partitioned ones are refused.)
     /// </summary>
-    public MtlsRevocationList? FindRevocationList(X509Certificate2 issuer)
+    /// <param name="issuer">The CA that issued the certificate checked.</param>
+    /// <param name="forCaCertificate">The certificate checked is a CA's: CRLs for end-entity certificates only do not cover it.</param>
+    public MtlsRevocationList? FindRevocationList(X509Certificate2 issuer, bool forCaCertificate = false)
     {
         MtlsRevocationList? newest = null;
         foreach (var list in RevocationLists)
         {
             if (list.Issuer.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span)
+                && !(forCaCertificate && list.OnlyUserCertificates)
                 && (newest is null || list.ThisUpdate > newest.ThisUpdate
                     || (list.ThisUpdate == newest.ThisUpdate && list.Number > newest.Number)))
             {

@@ -92,30 +92,118 @@ public sealed class MtlsCrlBundleTests : IAsyncLifetime
     /// <summary>
     /// A base CRL and the delta published after it (AD CS does so by default): taken for a complete CRL,
     /// the delta, newer and listing only what changed since the base, would let what the base revokes
-    /// through. CRLs with a critical extension the gateway cannot process are refused (RFC 5280 5.3).
+    /// through. CRLs with a critical extension the gateway cannot process are refused (RFC 5280 5.3),
+    /// and so are issuingDistributionPoints that narrow a CRL to some reasons or make it indirect.
     /// </summary>
     [Theory]
-    [InlineData("2.5.29.27", "a delta CRL (deltaCRLIndicator)")]
-    [InlineData("2.5.29.28", "a partitioned or indirect CRL (issuingDistributionPoint)")]
-    [InlineData("1.2.3.4.5", "a critical extension 1.2.3.4.5")]
-    public async Task CrlWithACriticalExtension_IsAConfigError(string oid, string named)
+    [InlineData("delta", "a delta CRL (deltaCRLIndicator)")]
+    [InlineData("indirect", "an indirect CRL (indirectCRL)")]
+    [InlineData("some-reasons", "a CRL for some revocation reasons only (onlySomeReasons)")]
+    [InlineData("ca-only", "a CRL for CA certificates only (onlyContainsCACerts)")]
+    [InlineData("unknown-critical", "a CRL with a critical extension 1.2.3.4.5")]
+    [InlineData("partitions", "one of several partitions (its CA's CRLs name different distribution points)")]
+    public void CrlTheGatewayCannotUseForAStatus_IsAConfigError(string kind, string named)
     {
         var revoked = TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn);
         var complete = Crl(1, thisUpdate: DateTimeOffset.UtcNow.AddHours(-2), nextUpdate: DateTimeOffset.UtcNow.AddDays(7), revoked);
-        var delta = WithCriticalExtension(Crl(2, thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-5), nextUpdate: DateTimeOffset.UtcNow.AddDays(1)), oid);
-        await File.WriteAllTextAsync(Path.Combine(_pki.Directory, "bundle.crl.pem"), PemEncoding.WriteString("X509 CRL", complete) + "\n" + PemEncoding.WriteString("X509 CRL", delta) + "\n");
+        var second = Crl(2, thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-5), nextUpdate: DateTimeOffset.UtcNow.AddDays(1));
+        (complete, second) = kind switch
+        {
+            "delta" => (complete, WithCriticalExtension(second, "2.5.29.27", Integer(1))),
+            "indirect" => (complete, WithCriticalExtension(second, "2.5.29.28", IssuingDistributionPoint(indirect: true))),
+            "some-reasons" => (complete, WithCriticalExtension(second, "2.5.29.28", IssuingDistributionPoint(someReasons: true))),
+            "ca-only" => (complete, WithCriticalExtension(second, "2.5.29.28", IssuingDistributionPoint(caOnly: true))),
+            "unknown-critical" => (complete, WithCriticalExtension(second, "1.2.3.4.5", Integer(1))),
+            _ => (WithCriticalExtension(complete, "2.5.29.28", IssuingDistributionPoint(distributionPoint: "http://pki.test/a.crl")),
+                  WithCriticalExtension(second, "2.5.29.28", IssuingDistributionPoint(distributionPoint: "http://pki.test/b.crl"))),
+        };
 
-        var errors = AuthConfigErrors.Of(new Dictionary<string, string?>
+        var error = Assert.Single(Validate(complete, second));
+
+        Assert.StartsWith("Auth:Mtls:CrlFile: ", error, StringComparison.Ordinal);
+        Assert.Contains($"a CRL is {named}, which the gateway cannot process", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A complete CRL whose (always critical) issuingDistributionPoint only names its distribution
+    /// point, or limits it to end-entity certificates, as AD CS and many CAs publish: it loads, and
+    /// what it revokes is refused. (Such CRLs were refused whole by the first version of this check.)
+    /// </summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task CompleteCrl_WithAnIssuingDistributionPointThatOnlyNamesOrLimitsToLeaves_IsUsed(bool named, bool userOnly)
+    {
+        var revoked = TestCertificates.IssueClient(_pki.Ca, MtlsTestPki.PaymentCn);
+        var crl = WithCriticalExtension(
+            Crl(1, thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-5), nextUpdate: DateTimeOffset.UtcNow.AddDays(7), revoked),
+            "2.5.29.28",
+            IssuingDistributionPoint(distributionPoint: named ? "http://pki.test/ca.crl" : null, userOnly: userOnly));
+        Assert.Empty(Validate(crl));
+        await using var gateway = await StartAsync(crl);
+        using var refused = new CountingClient(gateway.BaseAddress, revoked);
+        using var accepted = new CountingClient(gateway.BaseAddress, _pki.Payment);
+
+        using var revokedResponse = await refused.Http.GetAsync("/internal/tx/idp-revoked");
+        using var acceptedResponse = await accepted.Http.GetAsync("/internal/tx/idp-ok");
+
+        Assert.Equal("client certificate has been revoked", await ProblemAssert.IsProblemAsync(revokedResponse, HttpStatusCode.Unauthorized));
+        Assert.Equal(HttpStatusCode.OK, acceptedResponse.StatusCode);
+        Assert.Equal("/internal/tx/idp-ok", Assert.Single(_backend.Requests).Target);
+    }
+
+    private IReadOnlyList<string> Validate(params byte[][] crls)
+    {
+        File.WriteAllText(Path.Combine(_pki.Directory, "checked.crl.pem"), string.Concat(crls.Select(crl => PemEncoding.WriteString("X509 CRL", crl) + "\n")));
+        return AuthConfigErrors.Of(new Dictionary<string, string?>
         {
             ["Auth:Mtls:TrustedCaFile"] = "ca-cert.pem",
             ["Auth:Mtls:Clients:payment-service.production.internal:Scopes:0"] = "read:transactions",
             ["Auth:Mtls:RevocationMode"] = "Offline",
-            ["Auth:Mtls:CrlFile"] = "bundle.crl.pem",
+            ["Auth:Mtls:CrlFile"] = "checked.crl.pem",
         }, _pki.Directory);
+    }
 
-        var error = Assert.Single(errors);
-        Assert.StartsWith("Auth:Mtls:CrlFile: ", error, StringComparison.Ordinal);
-        Assert.Contains($"a CRL is {named}, which the gateway cannot process", error, StringComparison.Ordinal);
+    private static byte[] Integer(int value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteInteger(value);
+        return writer.Encode();
+    }
+
+    /// <summary>An issuingDistributionPoint (RFC 5280 5.2.5) with the fields asked for.</summary>
+    private static byte[] IssuingDistributionPoint(string? distributionPoint = null, bool userOnly = false, bool caOnly = false, bool someReasons = false, bool indirect = false)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            if (distributionPoint is not null)
+            {
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    writer.WriteCharacterString(UniversalTagNumber.IA5String, distributionPoint, new Asn1Tag(TagClass.ContextSpecific, 6));
+                }
+            }
+            if (userOnly)
+            {
+                writer.WriteBoolean(true, new Asn1Tag(TagClass.ContextSpecific, 1));
+            }
+            if (caOnly)
+            {
+                writer.WriteBoolean(true, new Asn1Tag(TagClass.ContextSpecific, 2));
+            }
+            if (someReasons)
+            {
+                writer.WriteBitString([0x60], unusedBitCount: 5, new Asn1Tag(TagClass.ContextSpecific, 3));
+            }
+            if (indirect)
+            {
+                writer.WriteBoolean(true, new Asn1Tag(TagClass.ContextSpecific, 4));
+            }
+        }
+        return writer.Encode();
     }
 
     private byte[] Crl(int number, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, params X509Certificate2[] revoked)
@@ -137,8 +225,8 @@ public sealed class MtlsCrlBundleTests : IAsyncLifetime
             .Set("Auth:Mtls:CrlFile", crlPath));
     }
 
-    /// <summary><paramref name="crl"/> with a critical extension <paramref name="oid"/> added to its extensions, signed again by the CA.</summary>
-    private byte[] WithCriticalExtension(byte[] crl, string oid)
+    /// <summary><paramref name="crl"/> with a critical extension <paramref name="oid"/> (DER <paramref name="value"/>) added, signed again by the CA.</summary>
+    private byte[] WithCriticalExtension(byte[] crl, string oid, byte[] value)
     {
         var outer = new AsnReader(crl, AsnEncodingRules.DER).ReadSequence();
         var tbs = outer.ReadSequence();
@@ -166,9 +254,7 @@ public sealed class MtlsCrlBundleTests : IAsyncLifetime
                     {
                         writer.WriteObjectIdentifier(oid);
                         writer.WriteBoolean(true);
-                        var value = new AsnWriter(AsnEncodingRules.DER);
-                        value.WriteInteger(1); // a base CRL number, for a delta; any DER value for the others
-                        writer.WriteOctetString(value.Encode());
+                        writer.WriteOctetString(value);
                     }
                 }
             }
