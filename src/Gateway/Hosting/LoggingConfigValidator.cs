@@ -24,6 +24,12 @@ internal static class LoggingConfigValidator
             }
         }
 
+        // Serilog's level switches ("LevelSwitches": { "$name": "Warning" }), which overrides may name.
+        var switches = context.Root.GetSection("Serilog:LevelSwitches");
+        foreach (var level in switches.GetChildren())
+        {
+            Check(context, level, SerilogLevels);
+        }
         var minimum = context.Root.GetSection("Serilog:MinimumLevel");
         if (minimum.Value is not null)
         {
@@ -35,14 +41,19 @@ internal static class LoggingConfigValidator
         }
         foreach (var level in minimum.GetSection("Override").GetChildren())
         {
+            if (level.Value is ['$', ..] name && switches.GetSection(name).Exists())
+            {
+                continue;
+            }
             Check(context, level, SerilogLevels);
         }
     }
 
     private static void Check(ConfigValidationContext context, IConfigurationSection level, string[] names)
     {
-        // Names in any case, as both parse them; a number only where it names a level.
-        if (level.Value is { } value && !names.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase)
+        // Names in any case, as both parse them; a number only where it names a level. An empty value
+        // (an empty environment variable, say) is ignored by both, as if it were not there.
+        if (level.Value is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) && !names.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase)
             && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number < names.Length))
         {
             // The value is not quoted: like any value, it may come from the secrets directory.

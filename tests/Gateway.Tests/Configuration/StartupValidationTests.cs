@@ -77,14 +77,34 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Logging:LogLevel:Default", "2")]
     [InlineData("Serilog:MinimumLevel:Default", "Information")]
     [InlineData("Serilog:MinimumLevel:Override:Microsoft", "error")]
-    public void LogLevels_InAnyCaseOrAsTheirNumber_AreAccepted(string key, string value)
+    [InlineData("Logging:LogLevel:Microsoft", "")] // an empty environment variable: ignored by the logger filter
+    [InlineData("Serilog:MinimumLevel:Override:Yarp", "$yarpSwitch", "Serilog:LevelSwitches:$yarpSwitch", "Warning")]
+    public void LogLevels_InAnyCaseOrAsTheirNumberOrSwitch_AreAccepted(string key, string value, string? otherKey = null, string? otherValue = null)
+    {
+        var values = new Dictionary<string, string?> { [key] = value };
+        if (otherKey is not null)
+        {
+            values[otherKey] = otherValue;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var context = new Gateway.Auth.Configuration.ConfigValidationContext(configuration, _directory);
+
+        global::Gateway.Hosting.LoggingConfigValidator.Validate(context);
+
+        Assert.Empty(context.Errors);
+    }
+
+    [Theory]
+    [InlineData("Serilog:MinimumLevel:Override:Yarp", "$undeclared")]
+    [InlineData("Serilog:LevelSwitches:$s", "Loud")]
+    public void SerilogLevelSwitches_MustBeDeclaredAndBeLevels(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
         var context = new Gateway.Auth.Configuration.ConfigValidationContext(configuration, _directory);
 
         global::Gateway.Hosting.LoggingConfigValidator.Validate(context);
 
-        Assert.Empty(context.Errors);
+        Assert.StartsWith($"{key}: is not a log level", Assert.Single(context.Errors), StringComparison.Ordinal);
     }
 
     /// <summary>An endpoint Url Kestrel cannot parse: validate said "config is valid" and serving crashed with a FormatException.</summary>
