@@ -49,9 +49,10 @@ internal static class CertsCommand
                     stderr.WriteLine(Usage);
                     return 2;
                 default:
-                    if (Gateway.Auth.HeaderValue.ClientIdProblem(args[i]) is not null)
+                    // The CN is also the key under Auth:Mtls:Clients: no ':' (a configuration path separator).
+                    if (Gateway.Auth.HeaderValue.ClientIdProblem(args[i]) is not null || KeysCommand.ConfigKeyProblem(args[i]) is not null)
                     {
-                        stderr.WriteLine($"'{args[i]}' is not a usable CN: {Gateway.Auth.HeaderValue.ClientIdRule}");
+                        stderr.WriteLine($"'{args[i]}' is not a usable CN: {Gateway.Auth.HeaderValue.ClientIdRule}, without ':'");
                         return 2;
                     }
                     commonNames.Add(args[i]);

@@ -27,6 +27,10 @@ internal static class KestrelConfigValidator
         foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
         {
             ValidateClientCertificateMode(context, endpoint);
+            foreach (var sni in endpoint.GetSection("Sni").GetChildren())
+            {
+                ValidateClientCertificateMode(context, sni);
+            }
         }
         var hasDefault = ValidateCertificate(context, kestrel.GetSection("Certificates:Default"), "Kestrel:Certificates:Default");
         foreach (var endpoint in kestrel.GetSection("Endpoints").GetChildren())
@@ -54,18 +58,19 @@ internal static class KestrelConfigValidator
     /// <summary>
     /// The certificate is asked for in the handshake: <c>DelayCertificate</c> would make Mtls routes ask
     /// for it by renegotiating, which TLS 1.3 clients without post-handshake auth and HTTP/2 cannot do
-    /// and which fails on a request body not yet read (a 500). Unknown values are Kestrel's to refuse
-    /// at start; they are refused here, before it listens.
+    /// and which fails on a request body not yet read (a 500). A value Kestrel cannot read it would
+    /// ignore, leaving the default (a mistyped <c>RequireCertificate</c> would ask without requiring):
+    /// refused here instead. An empty value is treated as absent.
     /// </summary>
     private static void ValidateClientCertificateMode(ConfigValidationContext context, IConfigurationSection section)
     {
-        if (section["ClientCertificateMode"] is not { } mode)
+        if (section["ClientCertificateMode"] is not { } mode || string.IsNullOrWhiteSpace(mode))
         {
             return;
         }
         var path = $"{section.Path}:ClientCertificateMode";
         if (!Enum.TryParse<Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode>(mode, ignoreCase: true, out var parsed)
-            || !Enum.IsDefined(parsed) || int.TryParse(mode, out _))
+            || !Enum.IsDefined(parsed))
         {
             context.Error(path, "is not a client certificate mode (NoCertificate, AllowCertificate or RequireCertificate)");
         }

@@ -29,7 +29,7 @@ internal static class KestrelSetup
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 // Kestrel applies EndpointDefaults before this runs: an operator's mode there is kept.
-                if (configuration["Kestrel:EndpointDefaults:ClientCertificateMode"] is null)
+                if (string.IsNullOrWhiteSpace(configuration["Kestrel:EndpointDefaults:ClientCertificateMode"]))
                 {
                     https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 }

@@ -58,6 +58,7 @@ public sealed class KeysCommandTests
     [InlineData("alice,admin")]
     [InlineData("caf\u00e9")]
     [InlineData(" padded")]
+    [InlineData("team:billing")] // pasted into the JSON, configuration reads client "team" with a child "billing"
     public void KeysNew_RefusesAClientNameTheConfigWouldReject(string client)
     {
         var (code, output, errors) = Run("new", client);

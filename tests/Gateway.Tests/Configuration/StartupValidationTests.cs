@@ -132,6 +132,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Kestrel:Endpoints:Http:ClientCertificateMode", "DelayCertificate", "DelayCertificate is not supported")]
     [InlineData("Kestrel:EndpointDefaults:ClientCertificateMode", "delaycertificate", "DelayCertificate is not supported")]
     [InlineData("Kestrel:Endpoints:Http:ClientCertificateMode", "Sometimes", "is not a client certificate mode")]
+    [InlineData("Kestrel:Endpoints:Http:Sni:example.com:ClientCertificateMode", "DelayCertificate", "DelayCertificate is not supported")]
+    [InlineData("Kestrel:Endpoints:Http:ClientCertificateMode", "3", "DelayCertificate is not supported")]
     public async Task Validate_RefusesAClientCertificateModeTheGatewayCannotServe(string key, string mode, string error)
     {
         var path = WriteConfig(new GatewayConfig("http://127.0.0.1:9/").Route("p", "/p/{**rest}", "None")

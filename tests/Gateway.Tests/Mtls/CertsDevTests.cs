@@ -127,6 +127,7 @@ public sealed class CertsDevTests : IAsyncLifetime
 
     [Theory]
     [InlineData("bad,cn")]
+    [InlineData("team:cn")]
     [InlineData("--bogus")]
     [InlineData("--days", "99999999")] // overflowed the date arithmetic: a crash, and a CA without a server certificate
     [InlineData("--days", "0")]
