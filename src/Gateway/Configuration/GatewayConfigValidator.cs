@@ -96,6 +96,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                 context.Error($"{path}:AuthorizationPolicy", "is set by the gateway from Metadata:Auth; remove it");
             }
 
+            ValidateMetadataKeys(context, route, path);
             RouteAuth.Parse(ReadMetadata(route), out var error);
             if (error is not null)
             {
@@ -118,6 +119,38 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                     // Not quoted: an address can carry credentials (http://user:password@host/) and come from the secrets directory.
                     context.Error($"ReverseProxy:Clusters:{cluster.Key}:Destinations:{destination.Key}:Address", address is null ? "is missing" : "is not an absolute http(s) URL");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Metadata is free-form (YARP's), but a key the gateway reads must hold a string (a list under
+    /// <c>Scopes</c> was dropped, leaving the route without scopes), and a key that looks meant for the
+    /// gateway but is not one it reads (<c>Scope</c>, <c>RequiredScopes</c>, <c>"Scopes "</c>) would
+    /// silently protect nothing.
+    /// </summary>
+    private static void ValidateMetadataKeys(ConfigValidationContext context, IConfigurationSection route, string path)
+    {
+        foreach (var entry in route.GetSection("Metadata").GetChildren())
+        {
+            var known = RouteAuth.Keys.FirstOrDefault(key => key.Equals(entry.Key, StringComparison.OrdinalIgnoreCase));
+            if (known is not null)
+            {
+                if (entry.Value is null && entry.GetChildren().Any())
+                {
+                    context.Error($"{path}:Metadata:{entry.Key}", known == RouteAuth.ScopesKey
+                        ? "must be one string of space-separated scopes (e.g. \"read:a write:b\"), not a list"
+                        : "must be a string, not a list or object");
+                }
+                continue;
+            }
+            var meant = RouteAuth.Keys.FirstOrDefault(key => key.Equals(entry.Key.Trim(), StringComparison.OrdinalIgnoreCase))
+                ?? (entry.Key.Contains("scope", StringComparison.OrdinalIgnoreCase) ? RouteAuth.ScopesKey
+                : entry.Key.StartsWith("auth", StringComparison.OrdinalIgnoreCase) ? RouteAuth.AuthKey
+                : null);
+            if (meant is not null)
+            {
+                context.Error($"{path}:Metadata:{entry.Key}", $"is not a key the gateway reads; did you mean {meant}?");
             }
         }
     }

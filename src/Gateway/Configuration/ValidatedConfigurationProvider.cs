@@ -25,9 +25,19 @@ internal abstract class ValidatedConfigurationProvider(ConfigReloadGuard guard) 
 
     public override void Load() => Data = Read();
 
-    /// <summary>True when <paramref name="candidate"/> is what this provider already serves.</summary>
-    public bool Holds(IDictionary<string, string?> candidate) =>
-        candidate.Count == Data.Count && candidate.All(kv => Data.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    /// <summary>
+    /// True when <paramref name="candidate"/> is what this provider already serves, keys compared in
+    /// their exact case: a client renamed only in case is a change (its id is forwarded as written).
+    /// </summary>
+    public bool Holds(IDictionary<string, string?> candidate)
+    {
+        if (candidate.Count != Data.Count)
+        {
+            return false;
+        }
+        var keys = new HashSet<string>(Data.Keys, StringComparer.Ordinal);
+        return candidate.All(kv => keys.Contains(kv.Key) && Data.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    }
 
     /// <summary>
     /// Makes validated candidates live together: every provider's data first, then their reload

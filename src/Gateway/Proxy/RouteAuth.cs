@@ -15,6 +15,9 @@ public sealed record RouteAuth
     public const string CertificateBoundKey = "CertificateBound";
     public const string GrpcStreamingKey = "GrpcStreaming";
 
+    /// <summary>Every metadata key the gateway reads.</summary>
+    public static readonly string[] Keys = [AuthKey, ScopesKey, ForwardCredentialsKey, ForwardCertificateKey, CertificateBoundKey, GrpcStreamingKey];
+
     /// <summary>The strategy, spelled canonically (<c>ApiKey</c>, <c>OAuth2</c>, <c>Mtls</c>, <c>Hmac</c> or <c>None</c>).</summary>
     public required string Strategy { get; init; }
 
@@ -63,7 +66,13 @@ public sealed record RouteAuth
         }
 
         string? scopeText = null;
-        metadata?.TryGetValue(ScopesKey, out scopeText);
+        if (metadata?.TryGetValue(ScopesKey, out scopeText) == true && string.IsNullOrWhiteSpace(scopeText))
+        {
+            // An empty value (an unset variable, an empty secrets file) or a list YARP read as no value:
+            // never "no scopes", which would lower the route's protection.
+            error = $"Metadata:{ScopesKey} is empty: leave it out for a route without scopes, or give one string of space-separated scopes";
+            return null;
+        }
         var scopes = ScopeRequirement.Parse(scopeText);
         foreach (var scope in scopes)
         {

@@ -60,6 +60,29 @@ public sealed class ConfigReloadTests
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithKeyAsync(client, "sk-late-5555"));
     }
 
+    /// <summary>A reload whose only change was a key's letter case counted as no change: the old id stayed.</summary>
+    [Fact]
+    public async Task ClientRenamedOnlyInCase_OnReload_IsForwardedUnderItsNewName()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        var config = new GatewayConfig(backend.Url)
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
+            .ApiKeyClient("Payment-Service", "sk-old-1111", "read:transactions");
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await GetWithKeyAsync(client, "sk-old-1111"));
+        Assert.Equal("Payment-Service", backend.Last.Header("X-Client-Id"));
+
+        await gateway.RewriteConfigAsync(new GatewayConfig(backend.Url)
+            .Route("transactions", "/api/transactions/{**rest}", "ApiKey", "read:transactions")
+            .ApiKeyClient("payment-service", "sk-old-1111", "read:transactions"));
+
+        await Wait.UntilAsync(
+            async () => await GetWithKeyAsync(client, "sk-old-1111") == HttpStatusCode.OK && backend.Last.Header("X-Client-Id") == "payment-service",
+            ReloadTimeout,
+            "the renamed client id is forwarded");
+    }
+
     [Fact]
     public async Task ReloadWithRouteWithoutAuth_IsRejected_AndTheRouteStaysAuthenticated()
     {

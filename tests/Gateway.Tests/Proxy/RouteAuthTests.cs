@@ -148,6 +148,61 @@ public sealed class RouteAuthTests
         Assert.Equal("ReverseProxy:Routes:events: Metadata:GrpcStreaming must be \"true\" or \"false\"", error);
     }
 
+    private static IReadOnlyList<string> ValidateAdminRoute(params (string Key, string? Value)[] metadata)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:admin:ClusterId"] = "c",
+            ["ReverseProxy:Routes:admin:Match:Path"] = "/admin/{**rest}",
+            ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1/",
+            ["Auth:ApiKey:Clients:c:Keys:0"] = Gateway.Auth.ApiKeys.KeyHash.Format("sk-1"),
+        };
+        foreach (var (key, value) in metadata)
+        {
+            values[$"ReverseProxy:Routes:admin:Metadata:{key}"] = value;
+        }
+        return Gateway.Configuration.GatewayConfigValidator.Validate(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), Path.GetTempPath());
+    }
+
+    /// <summary>A list under Scopes (as client Scopes are written) was dropped: the route required no scope.</summary>
+    [Fact]
+    public void Scopes_AsAList_IsAConfigError_NotNoScopes()
+    {
+        var errors = ValidateAdminRoute(("Auth", "ApiKey"), ("Scopes:0", "read:admin"));
+
+        Assert.Contains("ReverseProxy:Routes:admin:Metadata:Scopes: must be one string of space-separated scopes (e.g. \"read:a write:b\"), not a list", errors);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Scopes_Empty_IsAConfigError_NotNoScopes(string value)
+    {
+        var error = Assert.Single(ValidateAdminRoute(("Auth", "ApiKey"), ("Scopes", value)));
+
+        Assert.StartsWith("ReverseProxy:Routes:admin: Metadata:Scopes is empty", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A key meant for the gateway but not one it reads protected nothing, silently.</summary>
+    [Theory]
+    [InlineData("Scope", "Scopes")]
+    [InlineData("RequiredScopes", "Scopes")]
+    [InlineData("Scopes ", "Scopes")]
+    [InlineData("Authentication", "Auth")]
+    [InlineData(" GrpcStreaming", "GrpcStreaming")]
+    public void MetadataKey_MeantForTheGatewayButNotOneItReads_IsAConfigError(string key, string meant)
+    {
+        var errors = ValidateAdminRoute(("Auth", "ApiKey"), (key, "read:admin"));
+
+        Assert.Contains($"ReverseProxy:Routes:admin:Metadata:{key}: is not a key the gateway reads; did you mean {meant}?", errors);
+    }
+
+    [Fact]
+    public void OtherMetadataKeys_AreLeftToYarpAndOthers()
+    {
+        Assert.Empty(ValidateAdminRoute(("Auth", "ApiKey"), ("Scopes", "read:admin"), ("Team", "payments"), ("Owner", "ops")));
+    }
+
     [Fact]
     public void CertificateBound_OnAnApiKeyRoute_IsAConfigErrorNamingTheRouteAndField()
     {
