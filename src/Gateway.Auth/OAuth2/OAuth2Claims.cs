@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Gateway.Auth.Scopes;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Gateway.Auth.OAuth2;
 
@@ -13,8 +15,12 @@ namespace Gateway.Auth.OAuth2;
 /// </summary>
 internal static class OAuth2Claims
 {
-    /// <summary>Adds the gateway claims to <paramref name="identity"/>; returns why the token is refused, or null.</summary>
-    public static string? AddGatewayClaims(ClaimsIdentity identity)
+    /// <summary>
+    /// Adds the gateway claims to <paramref name="identity"/>; returns why the token is refused, or
+    /// null. <paramref name="token"/> tells how claims were written (a string or a list), which the
+    /// identity's claims no longer do.
+    /// </summary>
+    public static string? AddGatewayClaims(ClaimsIdentity identity, JsonWebToken? token = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         foreach (var claim in identity.Claims)
@@ -22,6 +28,16 @@ internal static class OAuth2Claims
             if (GatewayClaimTypes.IsReserved(claim.Type))
             {
                 return $"the token carries a claim reserved for the gateway ({GatewayClaimTypes.Prefix}*)";
+            }
+        }
+        var shapes = ClaimShapes.Of(token);
+        foreach (var name in (ReadOnlySpan<string>)["client_id", "azp", "sub"])
+        {
+            // A list (["admin-service", "reporting-service"]) or an object is not a client id: the first
+            // item, or the raw JSON, would otherwise go to the backend as X-Client-Id.
+            if (shapes.Kind(name) is not (null or JsonValueKind.String))
+            {
+                return $"the token's {name} claim is not a string";
             }
         }
         var clientId = First(identity, "client_id") ?? First(identity, "azp") ?? First(identity, "sub");
@@ -42,8 +58,10 @@ internal static class OAuth2Claims
             {
                 continue;
             }
-            // "scope" is space-separated (RFC 8693 / 9068); "scp" is an array (one claim per element) or a string.
-            foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            // "scope" is space-separated (RFC 8693 / 9068); "scp" is an array (one claim per element, each
+            // one scope: "read:a admin" in a list is not two) or a space-separated string.
+            var oneScope = claim.Type == "scp" && shapes.Kind("scp") == JsonValueKind.Array;
+            foreach (var scope in oneScope ? [claim.Value] : claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (ScopeListValidator.ScopeProblem(scope) is { } scopeProblem)
                 {
@@ -74,5 +92,43 @@ internal static class OAuth2Claims
             }
         }
         return null;
+    }
+
+    /// <summary>The JSON kinds of a token's top-level payload claims, read once from its payload.</summary>
+    private readonly struct ClaimShapes
+    {
+        private readonly Dictionary<string, JsonValueKind>? _kinds;
+
+        private ClaimShapes(Dictionary<string, JsonValueKind> kinds) => _kinds = kinds;
+
+        public static ClaimShapes Of(JsonWebToken? token)
+        {
+            if (token is null || string.IsNullOrEmpty(token.EncodedPayload))
+            {
+                return default;
+            }
+            try
+            {
+                using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.EncodedPayload));
+                var kinds = new Dictionary<string, JsonValueKind>(StringComparer.Ordinal);
+                if (payload.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in payload.RootElement.EnumerateObject())
+                    {
+                        kinds[property.Name] = property.Value.ValueKind;
+                    }
+                }
+                return new ClaimShapes(kinds);
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException)
+            {
+                // IdentityModel read this payload; were it unreadable here, the claims stand as they are.
+                return default;
+            }
+        }
+
+        /// <summary>The kind of claim <paramref name="name"/>, or null when it is absent or the shapes are unknown.</summary>
+        public JsonValueKind? Kind(string name) =>
+            _kinds is not null && _kinds.TryGetValue(name, out var kind) ? kind : null;
     }
 }

@@ -56,7 +56,7 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
             ?? (jwt is not null && IssuerAlgorithms.Of(context.Options.TokenValidationParameters)?.Allows(jwt) == false
                 ? "the token's signing algorithm is not allowed"
                 : null)
-            ?? OAuth2Claims.AddGatewayClaims(identity)
+            ?? OAuth2Claims.AddGatewayClaims(identity, jwt)
             ?? CheckRequest(jwt, identity, options.CurrentValue, context.Scheme.Name, context.HttpContext.Connection.ClientCertificate);
         if (failure is not null)
         {

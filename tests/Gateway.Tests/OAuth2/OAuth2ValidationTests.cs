@@ -186,6 +186,12 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
             // A string with an unpaired surrogate escape: reading it threw (500) where JSON errors were caught.
             { "alg-unpaired-surrogate", "the token is malformed" },
             { "alg-with-trailing-lone-surrogate", "the token is malformed" },
+            // One item of an scp list is one scope: "read:reports admin" was split and granted admin.
+            { "scp-list-item-with-a-space", "the token's scp claim contains an invalid scope" },
+            // A list or an object is not a client id: the first item, or the raw JSON, became X-Client-Id.
+            { "client-id-list", "the token's client_id claim is not a string" },
+            { "client-id-object", "the token's client_id claim is not a string" },
+            { "azp-list-without-client-id", "the token is malformed" }, // IdentityModel itself refuses a list for azp
             // RFC 7515 4.1.11: extensions the recipient does not implement, marked critical, must be refused.
             { "crit-header", "the token names critical header extensions (crit), which the gateway does not support" },
             // A header too long to be read ahead (an x5c chain, say) is checked all the same.
@@ -565,6 +571,14 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
                 return Bearer(WithRawHeader("{\"alg\":\"\\ud800\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
             case "alg-with-trailing-lone-surrogate":
                 return Bearer(WithRawHeader("{\"alg\":\"RS256\\udc00\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\"}"));
+            case "scp-list-item-with-a-space":
+                return Signed(Claims(c => { c.Remove("scope"); c["scp"] = new JsonArray("read:reports admin"); }));
+            case "client-id-list":
+                return Signed(Claims(c => c["client_id"] = new JsonArray("admin-service", "reporting-service")));
+            case "client-id-object":
+                return Signed(Claims(c => c["client_id"] = new JsonObject { ["name"] = "reporting-service" }));
+            case "azp-list-without-client-id":
+                return Signed(Claims(c => { c.Remove("client_id"); c["azp"] = new JsonArray("admin-service"); }));
             case "crit-header":
                 return Bearer(WithRawHeader("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + key.Kid + "\",\"crit\":[\"http://example.com/must-check\"],\"http://example.com/must-check\":true}"));
             case "crit-header-3000-chars":
