@@ -25,8 +25,24 @@ internal static class GatewayIdentity
         AddClaim(identity, GatewayClaimTypes.AuthMethod, authMethod);
         for (var i = 0; i < scopes.Count; i++)
         {
-            AddClaim(identity, GatewayClaimTypes.Scope, scopes[i]);
+            if (!IsRepeated(scopes, i))
+            {
+                AddClaim(identity, GatewayClaimTypes.Scope, scopes[i]);
+            }
         }
+    }
+
+    /// <summary>True when scope <paramref name="index"/> came earlier in the list (a config may repeat one): each is forwarded once.</summary>
+    private static bool IsRepeated(IReadOnlyList<string> scopes, int index)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (string.Equals(scopes[j], scopes[index], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Adds one string claim issued by the gateway.</summary>

@@ -18,7 +18,8 @@ public static class ScopeListValidator
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(scopes);
-        if (scopes.Value is not null)
+        // An empty list ("Scopes": []) reads as an empty value: no scopes, as leaving it out.
+        if (!string.IsNullOrEmpty(scopes.Value))
         {
             context.Error(path, "expected an array of scopes, e.g. [ \"read:orders\" ]");
             return;
