@@ -71,7 +71,8 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
             }
             else if (!clusterIds.Contains(clusterId))
             {
-                context.Error($"{path}:ClusterId", $"cluster '{clusterId}' is not defined under ReverseProxy:Clusters");
+                // Values under ReverseProxy are not quoted: any of them may come from the secrets directory.
+                context.Error($"{path}:ClusterId", "names a cluster that is not defined under ReverseProxy:Clusters");
             }
 
             var matchPath = route["Match:Path"];
@@ -87,7 +88,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                 }
                 catch (RoutePatternException ex)
                 {
-                    context.Error($"{path}:Match:Path", $"'{matchPath}' is not a valid route pattern: {ex.Message}");
+                    context.Error($"{path}:Match:Path", $"is not a valid route pattern: {ex.Message}");
                 }
             }
 

@@ -61,7 +61,7 @@ public sealed record RouteAuth
         var strategy = Canonical(auth.Trim());
         if (strategy is null)
         {
-            error = $"Metadata:{AuthKey} '{auth}' is not a strategy: use one of {string.Join(", ", GatewayAuthExtensions.StrategyNames)}, or {None}";
+            error = $"Metadata:{AuthKey} is not a strategy: use one of {string.Join(", ", GatewayAuthExtensions.StrategyNames)}, or {None}";
             return null;
         }
 

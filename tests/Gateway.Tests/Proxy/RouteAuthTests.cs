@@ -197,6 +197,25 @@ public sealed class RouteAuthTests
         Assert.Contains($"ReverseProxy:Routes:admin:Metadata:{key}: is not a key the gateway reads; did you mean {meant}?", errors);
     }
 
+    /// <summary>Values under ReverseProxy may come from the secrets directory: errors name the field, never the value.</summary>
+    [Fact]
+    public void RouteErrors_NameTheFieldWithoutQuotingTheValue()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:r:ClusterId"] = "cluster-from-a-secret-7f3a",
+            ["ReverseProxy:Routes:r:Match:Path"] = "/r/{**rest}",
+            ["ReverseProxy:Routes:r:Metadata:Auth"] = "auth-from-a-secret-9c1d",
+            ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1/",
+        }).Build();
+
+        var errors = Gateway.Configuration.GatewayConfigValidator.Validate(configuration, Path.GetTempPath());
+
+        Assert.Contains("ReverseProxy:Routes:r:ClusterId: names a cluster that is not defined under ReverseProxy:Clusters", errors);
+        Assert.Contains(errors, e => e.StartsWith("ReverseProxy:Routes:r: Metadata:Auth is not a strategy", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("from-a-secret", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void OtherMetadataKeys_AreLeftToYarpAndOthers()
     {
