@@ -13,6 +13,12 @@ namespace Gateway;
 /// <summary>Builds the gateway: configuration with last-good reloads, Kestrel, the strategies, YARP.</summary>
 public static class GatewayApp
 {
+    /// <summary>The liveness endpoint, served by the gateway itself on every endpoint.</summary>
+    public const string HealthPath = "/healthz";
+
+    /// <summary>The readiness endpoint (config loaded, Redis reachable when configured).</summary>
+    public const string ReadyPath = "/readyz";
+
     /// <summary>
     /// Builds the gateway and checks its whole config (the gateway's rules, Kestrel's certificates,
     /// YARP's own checks) before anything listens. Throws <see cref="GatewayConfigException"/> listing every error when the config is invalid.
@@ -29,8 +35,10 @@ public static class GatewayApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        // The gateway's own endpoints win over any route, whatever its Order (a catch-all route with a
+        // negative Order took /healthz: probes got 401); a route on the very same path is a config error.
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().WithOrder(int.MinValue);
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().WithOrder(int.MinValue);
         app.MapGatewayTokenService();
         app.MapReverseProxy(proxy =>
         {

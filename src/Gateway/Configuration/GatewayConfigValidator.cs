@@ -76,6 +76,11 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
             }
 
             var matchPath = route["Match:Path"];
+            if (matchPath is not null && OwnPaths.Contains(matchPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
+            {
+                // Two endpoints on one path: routing cannot choose (a 500), and the gateway's would have to win.
+                context.Error($"{path}:Match:Path", "is a path the gateway serves itself (/healthz, /readyz, the token service's); choose another");
+            }
             if (string.IsNullOrWhiteSpace(matchPath) && !route.GetSection("Match:Hosts").GetChildren().Any())
             {
                 context.Error($"{path}:Match", "needs a Path or Hosts");
@@ -155,6 +160,10 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
             }
         }
     }
+
+    /// <summary>The paths the gateway serves itself (the token service's path is configurable: its default is listed).</summary>
+    private static readonly string[] OwnPaths =
+        [GatewayApp.HealthPath, GatewayApp.ReadyPath, Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.DefaultPath, Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.JwksPath];
 
     internal static Dictionary<string, string> ReadMetadata(IConfigurationSection route)
     {

@@ -19,12 +19,31 @@ internal static class ProxyErrorProblems
             return;
         }
         var status = context.Response.StatusCode;
+        if (error.Error is ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyDestination
+            && IsCancellation(error.Exception) && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The backend sent its headers and then nothing until the activity timeout cancelled the read:
+            // a timeout (504), which YARP reports as 502. Nothing has gone to the client yet.
+            status = StatusCodes.Status504GatewayTimeout;
+        }
         var detail = Detail(context, status, error.Error);
         if (status < 400)
         {
             status = StatusCodes.Status502BadGateway;
         }
         await ProblemResponse.WriteAsync(context, status, detail);
+    }
+
+    private static bool IsCancellation(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string Detail(HttpContext context, int status, ForwarderError error)
@@ -37,6 +56,8 @@ internal static class ProxyErrorProblems
         return error switch
         {
             ForwarderError.RequestTimedOut => "the backend did not answer in time",
+            ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyDestination when status == StatusCodes.Status504GatewayTimeout => "the backend did not answer in time",
+            ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled => "the backend's response broke off",
             ForwarderError.NoAvailableDestinations => "no backend is available for this route",
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => "the request was canceled",
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination => "the request body could not be forwarded",

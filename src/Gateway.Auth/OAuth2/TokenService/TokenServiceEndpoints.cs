@@ -35,8 +35,9 @@ public static partial class TokenServiceEndpoints
         {
             return endpoints;
         }
-        endpoints.MapPost(options.Path, HandleTokenRequestAsync).AllowAnonymous().DisableAntiforgery();
-        endpoints.MapGet(TokenServiceDefaults.JwksPath, WriteJwksAsync).AllowAnonymous();
+        // Before any route, whatever its Order: the gateway's own endpoints are never shadowed.
+        endpoints.MapPost(options.Path, HandleTokenRequestAsync).AllowAnonymous().DisableAntiforgery().WithOrder(int.MinValue);
+        endpoints.MapGet(TokenServiceDefaults.JwksPath, WriteJwksAsync).AllowAnonymous().WithOrder(int.MinValue);
         return endpoints;
     }
 
