@@ -76,7 +76,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
             }
 
             var matchPath = route["Match:Path"];
-            if (matchPath is not null && OwnPaths.Contains(matchPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
+            if (matchPath is not null && OwnPaths(context.Root).Contains(matchPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
             {
                 // Two endpoints on one path: routing cannot choose (a 500), and the gateway's would have to win.
                 context.Error($"{path}:Match:Path", "is a path the gateway serves itself (/healthz, /readyz, the token service's); choose another");
@@ -161,9 +161,14 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
         }
     }
 
-    /// <summary>The paths the gateway serves itself (the token service's path is configurable: its default is listed).</summary>
-    private static readonly string[] OwnPaths =
-        [GatewayApp.HealthPath, GatewayApp.ReadyPath, Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.DefaultPath, Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.JwksPath];
+    /// <summary>The paths the gateway serves itself: the health endpoints, and the token service's when it is on.</summary>
+    private static string[] OwnPaths(IConfiguration root)
+    {
+        var tokenService = root.GetSection(Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.ConfigSection);
+        return bool.TryParse(tokenService["Enabled"], out var enabled) && enabled
+            ? [GatewayApp.HealthPath, GatewayApp.ReadyPath, tokenService["Path"] ?? Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.DefaultPath, Gateway.Auth.OAuth2.TokenService.TokenServiceDefaults.JwksPath]
+            : [GatewayApp.HealthPath, GatewayApp.ReadyPath];
+    }
 
     internal static Dictionary<string, string> ReadMetadata(IConfigurationSection route)
     {

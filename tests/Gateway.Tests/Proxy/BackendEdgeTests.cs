@@ -30,23 +30,40 @@ public sealed class BackendEdgeTests
 
     /// <summary>A route on the very path of one of the gateway's endpoints made routing ambiguous: a 500 on /healthz.</summary>
     [Theory]
-    [InlineData("/healthz")]
-    [InlineData("/READYZ/")]
+    [InlineData("/healthz", false)]
+    [InlineData("/READYZ/", false)]
+    [InlineData("/oauth/token", true)]
+    [InlineData("/.well-known/jwks.json", true)]
+    public void RouteOnAPathTheGatewayServes_IsAConfigError(string path, bool tokenServiceOn)
+    {
+        var errors = ValidateRouteOn(path, tokenServiceOn);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("ReverseProxy:Routes:health:Match:Path: is a path the gateway serves itself", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>With the token service off, its paths are the operator's to route.</summary>
+    [Theory]
     [InlineData("/oauth/token")]
     [InlineData("/.well-known/jwks.json")]
-    public void RouteOnAPathTheGatewayServes_IsAConfigError(string path)
+    public void TokenServicePaths_WithTheServiceOff_AreFreeToRoute(string path) =>
+        Assert.Empty(ValidateRouteOn(path, tokenServiceOn: false));
+
+    private static IReadOnlyList<string> ValidateRouteOn(string path, bool tokenServiceOn)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["ReverseProxy:Routes:health:ClusterId"] = "c",
             ["ReverseProxy:Routes:health:Match:Path"] = path,
             ["ReverseProxy:Routes:health:Metadata:Auth"] = "None",
             ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1/",
-        }).Build();
-
-        var error = Assert.Single(global::Gateway.Configuration.GatewayConfigValidator.Validate(configuration, Path.GetTempPath()));
-
-        Assert.StartsWith("ReverseProxy:Routes:health:Match:Path: is a path the gateway serves itself", error, StringComparison.Ordinal);
+        };
+        if (tokenServiceOn)
+        {
+            values["Auth:TokenService:Enabled"] = "true";
+            values["Auth:TokenService:Clients:svc:Secrets:0"] = global::Gateway.Auth.ApiKeys.KeyHash.Format("s3cret-value");
+        }
+        return global::Gateway.Configuration.GatewayConfigValidator.Validate(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), Path.GetTempPath());
     }
 
     /// <summary>The backend answers its headers, then nothing within ActivityTimeout: the gateway has sent nothing yet, so 504.</summary>
