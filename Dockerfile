@@ -20,6 +20,7 @@ ENV ASPNETCORE_ENVIRONMENT=Production \
 USER $APP_UID
 EXPOSE 8443
 ENTRYPOINT ["dotnet", "Gateway.dll"]
-# The baked appsettings.json is the example config; mount yours and point --config at it:
+# The baked appsettings.json is the demo's config: in Production it lacks a server certificate, the
+# HMAC secret and the Mtls CA, so the image does not start on it as is. Mount yours and point --config at it:
 #   docker run -v $PWD/gateway:/etc/gateway:ro IMAGE --config /etc/gateway/appsettings.json
 CMD ["--config", "/app/appsettings.json"]
