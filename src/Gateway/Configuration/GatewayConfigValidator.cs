@@ -151,15 +151,28 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
                 continue;
             }
             var meant = RouteAuth.Keys.FirstOrDefault(key => key.Equals(entry.Key.Trim(), StringComparison.OrdinalIgnoreCase))
-                ?? (entry.Key.Contains("scope", StringComparison.OrdinalIgnoreCase) ? RouteAuth.ScopesKey
-                : entry.Key.StartsWith("auth", StringComparison.OrdinalIgnoreCase) ? RouteAuth.AuthKey
-                : null);
+                ?? (LikelyMeant.TryGetValue(entry.Key.Trim(), out var guess) ? guess : null);
             if (meant is not null)
             {
                 context.Error($"{path}:Metadata:{entry.Key}", $"is not a key the gateway reads; did you mean {meant}?");
             }
         }
     }
+
+    /// <summary>Keys an operator plausibly wrote for one the gateway reads (other keys stay free-form: Authority, ScopeNote...).</summary>
+    private static readonly Dictionary<string, string> LikelyMeant = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Scope"] = RouteAuth.ScopesKey,
+        ["RequiredScope"] = RouteAuth.ScopesKey,
+        ["RequiredScopes"] = RouteAuth.ScopesKey,
+        ["AllowedScopes"] = RouteAuth.ScopesKey,
+        ["Authentication"] = RouteAuth.AuthKey,
+        ["AuthMethod"] = RouteAuth.AuthKey,
+        ["AuthType"] = RouteAuth.AuthKey,
+        ["AuthScheme"] = RouteAuth.AuthKey,
+        ["AuthStrategy"] = RouteAuth.AuthKey,
+        ["Strategy"] = RouteAuth.AuthKey,
+    };
 
     /// <summary>The paths the gateway serves itself: the health endpoints, and the token service's when it is on.</summary>
     private static string[] OwnPaths(IConfiguration root)

@@ -219,7 +219,7 @@ public sealed class RouteAuthTests
     [Fact]
     public void OtherMetadataKeys_AreLeftToYarpAndOthers()
     {
-        Assert.Empty(ValidateAdminRoute(("Auth", "ApiKey"), ("Scopes", "read:admin"), ("Team", "payments"), ("Owner", "ops")));
+        Assert.Empty(ValidateAdminRoute(("Auth", "ApiKey"), ("Scopes", "read:admin"), ("Team", "payments"), ("Owner", "ops"), ("Authority", "https://idp.test"), ("ScopeNote", "x")));
     }
 
     [Fact]
