@@ -31,16 +31,23 @@ internal static class OAuth2Claims
             }
         }
         var shapes = ClaimShapes.Of(token);
+        string? clientId = null;
         foreach (var name in (ReadOnlySpan<string>)["client_id", "azp", "sub"])
         {
-            // A list (["admin-service", "reporting-service"]) or an object is not a client id: the first
-            // item, or the raw JSON, would otherwise go to the backend as X-Client-Id.
+            if (First(identity, name) is not { } value)
+            {
+                continue;
+            }
+            // The claim chosen must be a string: a list (["admin-service", "reporting-service"]) or an
+            // object would otherwise reach the backend as its first item, or as raw JSON. Claims after
+            // it are not read, so their shape does not matter.
             if (shapes.Kind(name) is not (null or JsonValueKind.String))
             {
                 return $"the token's {name} claim is not a string";
             }
+            clientId = value;
+            break;
         }
-        var clientId = First(identity, "client_id") ?? First(identity, "azp") ?? First(identity, "sub");
         if (clientId is null)
         {
             return "the token names no client (client_id, azp or sub)";

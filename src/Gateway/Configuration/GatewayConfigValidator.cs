@@ -76,7 +76,7 @@ internal sealed class GatewayConfigValidator(string baseDirectory, bool developm
             }
 
             var matchPath = route["Match:Path"];
-            if (matchPath is not null && OwnPaths(context.Root).Contains(matchPath.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
+            if (matchPath is not null && OwnPaths(context.Root).Any(own => own.TrimEnd('/').Equals(matchPath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
             {
                 // Two endpoints on one path: routing cannot choose (a 500), and the gateway's would have to win.
                 context.Error($"{path}:Match:Path", "is a path the gateway serves itself (/healthz, /readyz, the token service's); choose another");

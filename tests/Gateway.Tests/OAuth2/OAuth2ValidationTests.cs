@@ -220,6 +220,21 @@ public sealed class OAuth2ValidationTests(OAuth2GatewayFixture fixture) : IClass
         };
     }
 
+    /// <summary>Only the claim chosen as the client id must be a string: a numeric sub beside a string client_id is never read.</summary>
+    [Fact]
+    public async Task StringClientId_BesideANumericSub_IsForwarded()
+    {
+        var claims = TestIdentityProvider.Claims();
+        claims["sub"] = 12345;
+        var before = _backend.Count;
+
+        using var response = await SendAsync("/api/reports/numeric-sub", TestIdentityProvider.Token(fixture.Key, claims));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, _backend.Count);
+        Assert.Equal(TestIdentityProvider.ClientId, _backend.Last.Header("X-Client-Id"));
+    }
+
     [Fact]
     public async Task ValidToken_ExpiringInTheYear9999_IsForwarded()
     {
