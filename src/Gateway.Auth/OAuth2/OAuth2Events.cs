@@ -53,7 +53,7 @@ internal sealed class OAuth2Events(IOptionsMonitor<OAuth2Options> options) : Jwt
         }
         var jwt = context.SecurityToken as JsonWebToken;
         var failure = CriticalHeaderProblem(jwt)
-            ?? (jwt is not null && IssuerAlgorithms.Of(context.Options.TokenValidationParameters)?.Allows(jwt) == false
+            ?? (jwt is not null && IssuerBinding.Of(context.Options.TokenValidationParameters)?.AllowsAlgorithm(jwt) == false
                 ? "the token's signing algorithm is not allowed"
                 : null)
             ?? OAuth2Claims.AddGatewayClaims(identity, jwt)

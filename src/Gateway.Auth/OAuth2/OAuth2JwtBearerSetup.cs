@@ -1,7 +1,6 @@
 using Gateway.Auth.OAuth2.TokenService;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Auth.OAuth2;
@@ -52,6 +51,8 @@ internal sealed class OAuth2JwtBearerSetup(
             audiences.Add(service.Audience);
         }
 
+        var binding = new IssuerBinding(service.Enabled ? service : null, serviceKeySet, external.Audiences, external.EffectiveAlgorithms);
+
         // A new cache per options instance: a config reload starts with an empty one.
         options.TokenHandlers.Clear();
         options.TokenHandlers.Add(new CachingTokenHandler(keys));
@@ -66,69 +67,25 @@ internal sealed class OAuth2JwtBearerSetup(
             ValidIssuers = issuers,
             ValidateAudience = true,
             ValidAudiences = audiences,
-            AudienceValidator = AudienceBinding(service.Enabled ? service : null, external.Audiences),
+            AudienceValidator = binding.AudienceMatches,
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = external.ClockSkew,
             RequireSignedTokens = true,
-            // Either issuer's algorithms pass here; OAuth2Events holds each issuer to its own (IssuerAlgorithms).
+            // Either issuer's algorithms pass here; OAuth2Events holds each issuer to its own (IssuerBinding).
             ValidAlgorithms = service.Enabled ? [.. external.EffectiveAlgorithms.Union([TokenIssuer.Algorithm])] : [.. external.EffectiveAlgorithms],
             PropertyBag = new Dictionary<string, object>
             {
-                [IssuerAlgorithms.Key] = new IssuerAlgorithms(service.Enabled ? service.Issuer : null, external.EffectiveAlgorithms),
+                [IssuerBinding.Key] = binding,
             },
             ValidateIssuerSigningKey = true,
             IssuerSigningKeys = serviceKeySet,
             // A token naming a key is checked with that key only (see TokenSigningKeys).
             TryAllIssuerSigningKeys = false,
             IssuerSigningKeyResolverUsingConfiguration = TokenSigningKeys.Resolve,
-            IssuerSigningKeyValidator = IssuerKeyBinding(service.Enabled ? service : null, serviceKeySet),
+            IssuerSigningKeyValidator = binding.KeyMatches,
             NameClaimType = "client_id",
             RoleClaimType = "roles",
         };
     }
-
-    /// <summary>
-    /// Each issuer only with its own keys (RFC 8725 3.8): the token service's keys sign only tokens
-    /// with the service's issuer, and the provider's keys never do. Otherwise whoever holds one
-    /// issuer's key could mint tokens for the other's clients. Keys are told apart by identity, not by
-    /// kid: a provider may publish any kid.
-    /// </summary>
-    internal static IssuerSigningKeyValidator IssuerKeyBinding(TokenServiceOptions? service, IReadOnlyCollection<SecurityKey>? serviceKeys)
-    {
-        var ownKeys = new HashSet<SecurityKey>(serviceKeys ?? [], ReferenceEqualityComparer.Instance);
-        return (key, token, _) => key is not null && token is JsonWebToken jwt && ownKeys.Contains(key) == IsServiceIssued(jwt, service);
-    }
-
-    /// <summary>
-    /// Each issuer only for its own audiences: the service's tokens carry the service's audience, the
-    /// provider's tokens one of <c>Auth:OAuth2</c>'s (a provider token naming only the service's
-    /// audience is not meant for the routes). Compared as IdentityModel's own check does.
-    /// </summary>
-    internal static AudienceValidator AudienceBinding(TokenServiceOptions? service, IReadOnlyCollection<string> externalAudiences) =>
-        (audiences, token, _) =>
-        {
-            if (token is not JsonWebToken jwt)
-            {
-                return false;
-            }
-            var serviceIssued = IsServiceIssued(jwt, service);
-            foreach (var audience in audiences)
-            {
-                if (serviceIssued ? SameAudience(audience, service!.Audience) : externalAudiences.Any(accepted => SameAudience(audience, accepted)))
-                {
-                    return true;
-                }
-            }
-            return false;
-        };
-
-    private static bool IsServiceIssued(JsonWebToken jwt, TokenServiceOptions? service) =>
-        service is not null && string.Equals(jwt.Issuer, service.Issuer, StringComparison.Ordinal);
-
-    /// <summary>Equal but for one trailing '/', as IdentityModel's own audience check compares (IgnoreTrailingSlashWhenValidatingAudience).</summary>
-    private static bool SameAudience(string audience, string accepted) =>
-        WithoutTrailingSlash(audience).SequenceEqual(WithoutTrailingSlash(accepted));
-
-    private static ReadOnlySpan<char> WithoutTrailingSlash(string value) => value.EndsWith('/') ? value.AsSpan(0, value.Length - 1) : value;
 }
