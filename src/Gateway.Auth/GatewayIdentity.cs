@@ -18,31 +18,15 @@ internal static class GatewayIdentity
         return identity;
     }
 
-    /// <summary>Adds the gateway claims to an identity the strategy already has (the validated token's).</summary>
+    /// <summary>Adds the gateway claims to an identity the strategy already has (the validated token's). <paramref name="scopes"/> hold each scope once (the strategies' client indexes and OAuth2Claims see to it).</summary>
     public static void AddClaims(ClaimsIdentity identity, string authMethod, string clientId, IReadOnlyList<string> scopes)
     {
         AddClaim(identity, GatewayClaimTypes.ClientId, clientId);
         AddClaim(identity, GatewayClaimTypes.AuthMethod, authMethod);
         for (var i = 0; i < scopes.Count; i++)
         {
-            if (!IsRepeated(scopes, i))
-            {
-                AddClaim(identity, GatewayClaimTypes.Scope, scopes[i]);
-            }
+            AddClaim(identity, GatewayClaimTypes.Scope, scopes[i]);
         }
-    }
-
-    /// <summary>True when scope <paramref name="index"/> came earlier in the list (a config may repeat one): each is forwarded once.</summary>
-    private static bool IsRepeated(IReadOnlyList<string> scopes, int index)
-    {
-        for (var j = 0; j < index; j++)
-        {
-            if (string.Equals(scopes[j], scopes[index], StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>Adds one string claim issued by the gateway.</summary>

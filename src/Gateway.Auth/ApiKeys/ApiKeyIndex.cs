@@ -23,7 +23,8 @@ internal sealed class ApiKeyIndex
         var owners = new List<ApiKeyClient>();
         foreach (var (name, client) in clients)
         {
-            var owner = new ApiKeyClient(name, [.. client.Scopes]);
+            // A scope the config repeats is held (and forwarded) once.
+            var owner = new ApiKeyClient(name, [.. client.Scopes.Distinct(StringComparer.Ordinal)]);
             foreach (var key in client.Keys)
             {
                 // Invalid lines never get this far: config validation rejects them at load.

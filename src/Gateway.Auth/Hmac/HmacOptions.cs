@@ -37,7 +37,8 @@ public sealed class HmacOptions : AuthenticationSchemeOptions
             // Clients without a secret never get this far: config validation rejects them at load.
             if (!string.IsNullOrEmpty(client.Secret))
             {
-                index[keyId] = new HmacClient(keyId, Encoding.UTF8.GetBytes(client.Secret), [.. client.Scopes]);
+                // A scope the config repeats is held (and forwarded) once.
+                index[keyId] = new HmacClient(keyId, Encoding.UTF8.GetBytes(client.Secret), [.. client.Scopes.Distinct(StringComparer.Ordinal)]);
             }
         }
         return index;

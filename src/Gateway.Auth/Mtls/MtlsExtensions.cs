@@ -27,6 +27,13 @@ public static class MtlsExtensions
                 {
                     options.Clients.TryAdd(client.Key, new MtlsClientOptions());
                 }
+                // A scope the config repeats is held (and forwarded) once.
+                foreach (var client in options.Clients.Values)
+                {
+                    var distinct = client.Scopes.Distinct(StringComparer.Ordinal).ToList();
+                    client.Scopes.Clear();
+                    client.Scopes.AddRange(distinct);
+                }
             });
         builder.Services.TryAddSingleton<MtlsValidationCache>();
         builder.Services.AddHostedService<MtlsTrustLoader>();
