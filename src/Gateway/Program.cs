@@ -31,7 +31,7 @@ catch (GatewayConfigException ex)
     Console.Error.WriteLine($"Gateway did not start: {ex.Message}");
     return 1;
 }
-catch (Exception ex) when (ex is InvalidOperationException or IOException or FormatException or System.Security.Cryptography.CryptographicException)
+catch (Exception ex) when (GatewayConfigException.IsStartupConfigFailure(ex))
 {
     // Kestrel and YARP report bad endpoints, certificates and routes this way at start.
     Console.Error.WriteLine($"Gateway did not start: {ex.Message}");

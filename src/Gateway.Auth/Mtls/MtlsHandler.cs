@@ -42,7 +42,7 @@ internal sealed partial class MtlsHandler(IOptionsMonitor<MtlsOptions> options, 
                 ? await Task.Run(() => cache.Validate(certificate, trust, now))
                 : cache.Validate(certificate, trust, now);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (MtlsTrust.IsLoadFailure(ex))
         {
             // The files were valid when the config was loaded; they changed or vanished since.
             LogTrustUnavailable(Logger, ex.Message);

@@ -53,6 +53,10 @@ internal sealed class MtlsTrust
         return new MtlsTrust(authorities, revocationLists, options.RevocationMode, [.. allowed]);
     }
 
+    /// <summary>What <see cref="Load"/> throws when the files are unreadable or broken (as opposed to a bug).</summary>
+    public static bool IsLoadFailure(Exception exception) =>
+        exception is IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException;
+
     public static X509Certificate2Collection LoadAuthorities(string path)
     {
         var authorities = new X509Certificate2Collection();

@@ -40,7 +40,7 @@ internal sealed partial class MtlsTrustLoader(IOptionsMonitor<MtlsOptions> optio
         {
             _ = mtls.Trust;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (MtlsTrust.IsLoadFailure(ex))
         {
             // Validated a moment ago; changed since. Requests will try again and log it as well.
             LogLoadFailed(logger, ex.Message);

@@ -18,7 +18,7 @@ internal static class ValidateCommand
             stderr.WriteLine(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or FormatException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (GatewayConfigException.IsStartupConfigFailure(ex))
         {
             // What building the app throws for config its checks do not cover, as serving reports it (Program).
             stderr.WriteLine($"invalid configuration: {ex.Message}");

@@ -26,4 +26,12 @@ public sealed class GatewayConfigException : Exception
     }
 
     public IReadOnlyList<string> Errors { get; } = [];
+
+    /// <summary>
+    /// What building or starting the app throws for config the gateway's own checks do not cover
+    /// (Kestrel and YARP report bad endpoints, certificates and routes this way): serving and
+    /// <c>validate</c> report it as an error, not a crash.
+    /// </summary>
+    public static bool IsStartupConfigFailure(Exception exception) =>
+        exception is InvalidOperationException or IOException or FormatException or System.Security.Cryptography.CryptographicException;
 }
