@@ -66,7 +66,7 @@ internal static class AmbiguousPathGuard
     {
         for (var at = text.IndexOf('%'); at >= 0; at = text.IndexOf('%'))
         {
-            if (at + 2 >= text.Length || !char.IsAsciiHexDigit(text[at + 1]) || !char.IsAsciiHexDigit(text[at + 2]))
+            if (!TryReadEscape(text, at, out _))
             {
                 return false;
             }
@@ -93,11 +93,10 @@ internal static class AmbiguousPathGuard
                 var c = path[i];
                 if (c == '%')
                 {
-                    if (i + 2 >= path.Length || !char.IsAsciiHexDigit(path[i + 1]) || !char.IsAsciiHexDigit(path[i + 2]))
+                    if (!TryReadEscape(path, i, out bytes[length++]))
                     {
                         return false;
                     }
-                    bytes[length++] = (byte)((HexValue(path[i + 1]) << 4) | HexValue(path[i + 2]));
                     i += 2;
                 }
                 else if (char.IsAscii(c))
@@ -121,7 +120,13 @@ internal static class AmbiguousPathGuard
         }
     }
 
-    private static int HexValue(char hex) => hex <= '9' ? hex - '0' : (hex | 0x20) - 'a' + 10;
+    /// <summary>The byte of the <c>%XX</c> escape at <paramref name="at"/>; false when two hex digits do not follow the <c>%</c>.</summary>
+    private static bool TryReadEscape(ReadOnlySpan<char> text, int at, out byte value)
+    {
+        value = 0;
+        return at + 2 < text.Length
+            && byte.TryParse(text.Slice(at + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
 
     /// <summary>The path part of a raw request target: everything before the first '?'.</summary>
     internal static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> target)
