@@ -50,7 +50,7 @@ internal static class CertsCommand
                     return 2;
                 default:
                     // The CN is also the key under Auth:Mtls:Clients: no ':' (a configuration path separator).
-                    if (Gateway.Auth.HeaderValue.ClientIdProblem(args[i]) is not null || KeysCommand.ConfigKeyProblem(args[i]) is not null)
+                    if (CliCommands.ClientNameProblem(args[i]) is not null)
                     {
                         stderr.WriteLine($"'{args[i]}' is not a usable CN: {Gateway.Auth.HeaderValue.ClientIdRule}, without ':'");
                         return 2;

@@ -12,6 +12,15 @@ internal static class CliCommands
     public static bool IsUnknownVerb(string[] args) =>
         args.Length > 0 && !IsVerb(args) && args[0] is not "" && args[0][0] is not ('-' or '/') && !args[0].Contains('=', StringComparison.Ordinal);
 
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a client the verbs print config lines for, or null: it must
+    /// be forwardable as <c>X-Client-Id</c>/<c>X-Client-CN</c>, and be a key under <c>Clients</c>, where
+    /// configuration reads <c>:</c> as a path separator ("team:billing" would be client "team").
+    /// </summary>
+    public static string? ClientNameProblem(string name) =>
+        Gateway.Auth.HeaderValue.ClientIdProblem(name)
+        ?? (name.Contains(':', StringComparison.Ordinal) ? "contains ':', which configuration reads as a path separator" : null);
+
     public static int Run(string[] args, string? configPath, TextWriter stdout, TextWriter stderr) => args[0] switch
     {
         "validate" => ValidateCommand.Run(args[1..], configPath, stdout, stderr),

@@ -9,7 +9,7 @@ internal static class KeysCommand
         switch (args)
         {
             case ["new", var client]:
-                if ((Gateway.Auth.HeaderValue.ClientIdProblem(client) ?? ConfigKeyProblem(client)) is { } problem)
+                if (CliCommands.ClientNameProblem(client) is { } problem)
                 {
                     // The config would refuse the name, or read it as another: no key for it.
                     stderr.WriteLine($"keys new: the client name {problem} (client names are {Gateway.Auth.HeaderValue.ClientIdRule}, without ':')");
@@ -39,11 +39,4 @@ internal static class KeysCommand
                 return 2;
         }
     }
-
-    /// <summary>
-    /// Why <paramref name="name"/> cannot be a key under <c>Clients</c>, or null: configuration reads
-    /// <c>:</c> as a path separator, so <c>"team:billing"</c> pasted into the JSON is client <c>team</c>.
-    /// </summary>
-    internal static string? ConfigKeyProblem(string name) =>
-        name.Contains(':', StringComparison.Ordinal) ? "contains ':', which configuration reads as a path separator" : null;
 }
