@@ -56,8 +56,8 @@ internal sealed partial class HmacHandler(
         var options = Options;
         // Once: the same window for the check and the store.
         var maxSkew = options.MaxSkewSeconds;
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs(now - timestamp) > maxSkew)
+        bool OutsideWindow() => Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - timestamp) > maxSkew;
+        if (OutsideWindow())
         {
             return Fail("timestamp outside the allowed window");
         }
@@ -96,7 +96,7 @@ internal sealed partial class HmacHandler(
         // Again once the body is in: the nonce is kept 2 x MaxSkew (+ allowance) from now, which bars
         // its replay only if the timestamp is still inside the window now. A captured request replayed
         // with its body paced out past the original nonce's lifetime would otherwise be recorded anew.
-        if (Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - timestamp) > maxSkew)
+        if (OutsideWindow())
         {
             return Fail("timestamp outside the allowed window");
         }
